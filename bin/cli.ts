@@ -19,6 +19,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     .usage('$0 <command> [options]')
     .version(packageVersion())
     .strict()
+    .strictCommands()
     .demandCommand(1, 'name a command (see --help)')
     .recommendCommands()
     .wrap(Math.min(110, process.stdout.columns ?? 110))
