@@ -5,7 +5,6 @@ import { type Io, UsageError } from './usage';
 import { SenseError } from '../cdb/errors';
 import { packageVersion } from './version';
 
-
 const defaultIo: Io = {
   out: (line) => process.stdout.write(line + '\n'),
   err: (line) => process.stderr.write(line + '\n'),
@@ -41,7 +40,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       code = 2;
     } else {
       io.err(`xcopyctl: ${e instanceof Error ? e.message : String(e)}`);
-      code = typeof (e as { exitCode?: unknown }).exitCode === 'number' ? (e as { exitCode: number }).exitCode : 1;
+      code =
+        typeof (e as { exitCode?: unknown }).exitCode === 'number' ? (e as { exitCode: number }).exitCode : 1;
     }
   }
   return process.exitCode !== undefined && code === 0 ? Number(process.exitCode) : code;
