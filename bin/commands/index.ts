@@ -1,7 +1,10 @@
 // Every xcopyctl verb. Each verb is one module exporting a yargs CommandModule factory.
 import type { CommandModule } from 'yargs';
+import { cdbVerb } from './cdb';
+import { senseVerb } from './sense';
+import { xcopyDecodeVerb } from './xcopy-decode';
 import type { Io } from '../usage';
 
 export type VerbFactory = (io: Io) => CommandModule;
 
-export const VERBS: VerbFactory[] = [];
+export const VERBS: VerbFactory[] = [senseVerb, cdbVerb, xcopyDecodeVerb];

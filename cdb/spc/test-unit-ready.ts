@@ -1,0 +1,25 @@
+// TEST UNIT READY (SPC-4 6.47): opcode 00h, six bytes, nothing but the CONTROL byte.
+import { ByteReader, checkUint } from '../bytes';
+import { invalidOpcode } from '../errors';
+
+export const TEST_UNIT_READY = 0x00;
+export const TEST_UNIT_READY_LENGTH = 6;
+
+export interface TestUnitReadyCdb {
+  control: number;
+}
+
+export function encodeTestUnitReady(v: TestUnitReadyCdb): Buffer {
+  const cdb = Buffer.alloc(TEST_UNIT_READY_LENGTH);
+  cdb[0] = TEST_UNIT_READY;
+  cdb[5] = checkUint(v.control, 8, 'CONTROL');
+  return cdb;
+}
+
+/** Bytes past the sixth (e.g. an iSCSI CDB field padded to 16) are ignored. */
+export function decodeTestUnitReady(buf: Buffer): TestUnitReadyCdb {
+  const r = new ByteReader(buf, 'cdb');
+  const opcode = r.u8(0, 'OPERATION CODE');
+  if (opcode !== TEST_UNIT_READY) throw invalidOpcode(opcode);
+  return { control: r.u8(5, 'CONTROL') };
+}
