@@ -25,6 +25,28 @@ function senseOf(fn: () => unknown): SenseError {
 
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 
+/** Decode `bytes` after overwriting some bytes and cutting it: success or SenseError, nothing else. */
+function mutatedDecodesOrSense(
+  decode: (b: Buffer) => unknown,
+  bytes: Buffer,
+  edits: [number, number][],
+  cut: number,
+): void {
+  const b = Buffer.from(bytes);
+  for (const [at, value] of edits) if (b.length > 0) b[at % b.length] = value;
+  for (const buf of [b, b.subarray(0, cut % (b.length + 1))]) {
+    try {
+      decode(buf);
+    } catch (e) {
+      if (!(e instanceof SenseError)) throw e;
+    }
+  }
+}
+const editsArb = fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), {
+  minLength: 1,
+  maxLength: 4,
+});
+
 /** Printable ASCII without trailing spaces (the decoder strips them). */
 const ascii = (max: number): fc.Arbitrary<string> =>
   fc
@@ -255,6 +277,15 @@ describe('standard INQUIRY data (SPC-4 6.4.2)', () => {
         expect(bytes[4] + 5).toBe(bytes.length);
         expect(decodeStandardInquiry(bytes)).toEqual(v);
       }),
+    );
+  });
+
+  it('mutated data decodes or throws SenseError only', () => {
+    fc.assert(
+      fc.property(editsArb, fc.nat(), fc.boolean(), (edits, cut, full) => {
+        mutatedDecodesOrSense(decodeStandardInquiry, full ? STD96 : STD36, edits, cut);
+      }),
+      { numRuns: 300 },
     );
   });
 

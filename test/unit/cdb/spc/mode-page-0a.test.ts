@@ -5,7 +5,9 @@ import { expectSense, hex } from './spc-mode-helpers';
 
 describe('Control mode page (0Ah)', () => {
   it('round-trips', () => {
-    fc.assert(fc.property(controlPage, (p) => expect(decodeControlModePage(encodeControlModePage(p))).toEqual(p)));
+    fc.assert(
+      fc.property(controlPage, (p) => expect(decodeControlModePage(encodeControlModePage(p))).toEqual(p)),
+    );
   });
 
   it('golden page: the IBM ULT3580 LTO drive page as printed by sg_modes (0a 0a 00 01 .. ff ff 00 00)', () => {
@@ -80,6 +82,9 @@ describe('Control mode page (0Ah)', () => {
       field: 0,
       bit: 5,
     });
-    expectSense(() => decodeControlModePage(hex('0a 06 00 00 00 00 0000')), 5, 0x26, 0, { commandData: false, field: 1 });
+    expectSense(() => decodeControlModePage(hex('0a 06 00 00 00 00 0000')), 5, 0x26, 0, {
+      commandData: false,
+      field: 1,
+    });
   });
 });

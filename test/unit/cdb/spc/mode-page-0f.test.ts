@@ -54,10 +54,16 @@ describe('Data Compression mode page (0Fh)', () => {
   });
 
   it('RED 11b is reserved', () => {
-    expectSense(() => decodeDataCompressionModePage(hex('0f 0e 00 60 00000000 00000000 00000000')), 5, 0x26, 0, {
-      commandData: false,
-      field: 3,
-      bit: 6,
-    });
+    expectSense(
+      () => decodeDataCompressionModePage(hex('0f 0e 00 60 00000000 00000000 00000000')),
+      5,
+      0x26,
+      0,
+      {
+        commandData: false,
+        field: 3,
+        bit: 6,
+      },
+    );
   });
 });

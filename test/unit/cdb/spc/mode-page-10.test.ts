@@ -118,6 +118,8 @@ describe('Device Configuration mode page (10h, SSC)', () => {
 
   it('encoder refuses a 25-bit early warning buffer size', () => {
     const p = fc.sample(deviceConfigurationPage, 1)[0];
-    expect(() => encodeDeviceConfigurationModePage({ ...p, objectBufferSizeAtEarlyWarning: 1 << 24 })).toThrow(RangeError);
+    expect(() =>
+      encodeDeviceConfigurationModePage({ ...p, objectBufferSizeAtEarlyWarning: 1 << 24 }),
+    ).toThrow(RangeError);
   });
 });

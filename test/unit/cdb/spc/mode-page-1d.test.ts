@@ -46,11 +46,16 @@ describe('Element Address Assignment mode page (1Dh, SMC)', () => {
 
   it('the SSC Medium Configuration page (1Dh, length 1Eh) is refused at PAGE LENGTH', () => {
     const medium = Buffer.concat([hex('1d 1e'), Buffer.alloc(0x1e)]);
-    expectSense(() => decodeElementAddressAssignmentModePage(medium), 5, 0x26, 0, { commandData: false, field: 1 });
+    expectSense(() => decodeElementAddressAssignmentModePage(medium), 5, 0x26, 0, {
+      commandData: false,
+      field: 1,
+    });
   });
 
   it('encoder refuses a 17-bit element address', () => {
     const p = fc.sample(elementAddressAssignmentPage, 1)[0];
-    expect(() => encodeElementAddressAssignmentModePage({ ...p, numberOfStorageElements: 0x10000 })).toThrow(RangeError);
+    expect(() => encodeElementAddressAssignmentModePage({ ...p, numberOfStorageElements: 0x10000 })).toThrow(
+      RangeError,
+    );
   });
 });

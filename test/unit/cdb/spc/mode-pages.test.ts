@@ -1,5 +1,10 @@
 import * as fc from 'fast-check';
-import { decodeModePage, encodeModePage, knownModePageCodes, MODE_PAGE_DECODERS } from '../../../../cdb/spc/mode-pages';
+import {
+  decodeModePage,
+  encodeModePage,
+  knownModePageCodes,
+  MODE_PAGE_DECODERS,
+} from '../../../../cdb/spc/mode-pages';
 import { pagesFor } from './mode-arbitraries';
 import { expectSense, hex } from './spc-mode-helpers';
 
@@ -55,7 +60,9 @@ describe('mode page dispatch', () => {
       'spc.modePage.10',
       'spc.modePage.1d',
     ]);
-    expect(MODE_PAGE_DECODERS['spc.modePage.tape'](hex('0f 0e 80 80 00000001 00000001 00000000'))).toMatchObject({
+    expect(
+      MODE_PAGE_DECODERS['spc.modePage.tape'](hex('0f 0e 80 80 00000001 00000001 00000000')),
+    ).toMatchObject({
       kind: 'dataCompression',
       dce: true,
     });

@@ -19,7 +19,7 @@ import {
   type ModeParameterUse,
 } from '../../../../cdb/spc/mode-parameters';
 import { generalDescriptor, longLbaDescriptor, pagesFor, shortLbaDescriptor } from './mode-arbitraries';
-import { bool, expectSense, hex, u, u16, u8 } from './spc-mode-helpers';
+import { bool, expectSense, hex, mutated, onlySense, u, u16, u8 } from './spc-mode-helpers';
 
 function listArb(format: ModeHeaderFormat, deviceType?: number): fc.Arbitrary<ModeParameterList> {
   const longLba = format === 10 ? bool : fc.constant(false);
@@ -74,9 +74,17 @@ describe('mode parameter list', () => {
       speed: 0,
     });
     expect(v.longLba).toBe(false);
-    expect(v.blockDescriptors).toEqual([{ kind: 'general', densityCode: 0x5a, numberOfBlocks: 0, blockLength: 0 }]);
+    expect(v.blockDescriptors).toEqual([
+      { kind: 'general', densityCode: 0x5a, numberOfBlocks: 0, blockLength: 0 },
+    ]);
     expect(v.pages).toHaveLength(1);
-    expect(v.pages[0]).toMatchObject({ kind: 'deviceConfiguration', ps: true, writeDelayTime: 300, lois: true, eeg: true });
+    expect(v.pages[0]).toMatchObject({
+      kind: 'deviceConfiguration',
+      ps: true,
+      writeDelayTime: 300,
+      lois: true,
+      eeg: true,
+    });
     expect(encodeModeParameterList(v, { format: 6, use: 'sense', deviceType: 1 })).toEqual(data);
     // Without the device type the page is not known: it stays generic, bytes unchanged.
     const generic = decodeModeParameterList(data, { format: 6, use: 'sense' });
@@ -129,12 +137,12 @@ describe('mode parameter list', () => {
 
   it('disk short LBA descriptors carry a 32-bit block count', () => {
     const data = hex('0b 00 00 08 ff ff ff fe 00 00 02 00');
-    expect(decodeModeParameterList(data, { format: 6, use: 'sense', deviceType: 0 }).blockDescriptors).toEqual([
-      { kind: 'shortLba', numberOfLogicalBlocks: 0xfffffffe, logicalBlockLength: 512 },
-    ]);
-    expect(decodeModeParameterList(data, { format: 6, use: 'sense', deviceType: 1 }).blockDescriptors).toEqual([
-      { kind: 'general', densityCode: 0xff, numberOfBlocks: 0xfffffe, blockLength: 512 },
-    ]);
+    expect(
+      decodeModeParameterList(data, { format: 6, use: 'sense', deviceType: 0 }).blockDescriptors,
+    ).toEqual([{ kind: 'shortLba', numberOfLogicalBlocks: 0xfffffffe, logicalBlockLength: 512 }]);
+    expect(
+      decodeModeParameterList(data, { format: 6, use: 'sense', deviceType: 1 }).blockDescriptors,
+    ).toEqual([{ kind: 'general', densityCode: 0xff, numberOfBlocks: 0xfffffe, blockLength: 512 }]);
   });
 
   it('MODE DATA LENGTH bounds the MODE SENSE data; trailing bytes are ignored', () => {
@@ -150,10 +158,16 @@ describe('mode parameter list', () => {
 
   describe('errors', () => {
     it('BLOCK DESCRIPTOR LENGTH not a multiple of the descriptor size: 05/26/00 at its byte', () => {
-      expectSense(() => decodeModeParameterList(hex('00 00 00 04 00 00 00 00'), { format: 6, use: 'select' }), 5, 0x26, 0, {
-        commandData: false,
-        field: 3,
-      });
+      expectSense(
+        () => decodeModeParameterList(hex('00 00 00 04 00 00 00 00'), { format: 6, use: 'select' }),
+        5,
+        0x26,
+        0,
+        {
+          commandData: false,
+          field: 3,
+        },
+      );
       const ten = hex('00 00 00 00 01 00 00 08 0000000000000000');
       expectSense(() => decodeModeParameterList(ten, { format: 10, use: 'select' }), 5, 0x26, 0, {
         commandData: false,
@@ -163,17 +177,43 @@ describe('mode parameter list', () => {
 
     it('truncated header, block descriptor or page: PARAMETER LIST LENGTH ERROR', () => {
       expectSense(() => decodeModeParameterList(hex('00 00 00'), { format: 6, use: 'select' }), 5, 0x1a, 0);
-      expectSense(() => decodeModeParameterList(hex('00 00 00 08 00 00 00'), { format: 6, use: 'select' }), 5, 0x1a, 0);
-      expectSense(() => decodeModeParameterList(hex('00 00 00 00 0a 0a 00'), { format: 6, use: 'select' }), 5, 0x1a, 0);
-      expectSense(() => decodeModeParameterList(hex('00 00 00 00 0a'), { format: 6, use: 'select' }), 5, 0x1a, 0);
+      expectSense(
+        () => decodeModeParameterList(hex('00 00 00 08 00 00 00'), { format: 6, use: 'select' }),
+        5,
+        0x1a,
+        0,
+      );
+      expectSense(
+        () => decodeModeParameterList(hex('00 00 00 00 0a 0a 00'), { format: 6, use: 'select' }),
+        5,
+        0x1a,
+        0,
+      );
+      expectSense(
+        () => decodeModeParameterList(hex('00 00 00 00 0a'), { format: 6, use: 'select' }),
+        5,
+        0x1a,
+        0,
+      );
     });
 
     it('MODE DATA LENGTH past the data, or shorter than the header', () => {
-      expectSense(() => decodeModeParameterList(hex('1b 00 10 08 00'), { format: 6, use: 'sense' }), 5, 0x1a, 0);
-      expectSense(() => decodeModeParameterList(hex('00 02 00 00 00 00 00 00'), { format: 10, use: 'sense' }), 5, 0x26, 0, {
-        commandData: false,
-        field: 0,
-      });
+      expectSense(
+        () => decodeModeParameterList(hex('1b 00 10 08 00'), { format: 6, use: 'sense' }),
+        5,
+        0x1a,
+        0,
+      );
+      expectSense(
+        () => decodeModeParameterList(hex('00 02 00 00 00 00 00 00'), { format: 10, use: 'sense' }),
+        5,
+        0x26,
+        0,
+        {
+          commandData: false,
+          field: 0,
+        },
+      );
     });
 
     it('a known page with the wrong length inside MODE SELECT data points at its PAGE LENGTH byte', () => {
@@ -182,7 +222,9 @@ describe('mode parameter list', () => {
         commandData: false,
         field: 21,
       });
-      expect(decodeModeParameterList(list, { format: 6, use: 'select', typedPages: false }).pages).toHaveLength(2);
+      expect(
+        decodeModeParameterList(list, { format: 6, use: 'select', typedPages: false }).pages,
+      ).toHaveLength(2);
     });
 
     it('encoder refuses inconsistent lists', () => {
@@ -195,19 +237,27 @@ describe('mode parameter list', () => {
       };
       expect(() => encodeModeParameterList(base, { format: 6, use: 'sense' })).toThrow(RangeError);
       const short: BlockDescriptor = { kind: 'shortLba', numberOfLogicalBlocks: 1, logicalBlockLength: 512 };
-      expect(() => encodeModeParameterList({ ...base, blockDescriptors: [short] }, { format: 10, use: 'sense' })).toThrow(
-        RangeError,
-      );
-      const big = { kind: 'generic' as const, ps: false, spf: true, pageCode: 0x30, subpageCode: 1, data: Buffer.alloc(300) };
-      expect(() => encodeModeParameterList({ ...base, longLba: false, pages: [big] }, { format: 6, use: 'sense' })).toThrow(
-        RangeError,
-      );
-      expect(() => encodeModeParameterList({ ...base, longLba: false, pages: [big] }, { format: 6, use: 'select' })).toThrow(
-        RangeError,
-      );
-      expect(encodeModeParameterList({ ...base, longLba: false, pages: [big] }, { format: 10, use: 'sense' }).length).toBe(
-        312,
-      );
+      expect(() =>
+        encodeModeParameterList({ ...base, blockDescriptors: [short] }, { format: 10, use: 'sense' }),
+      ).toThrow(RangeError);
+      const big = {
+        kind: 'generic' as const,
+        ps: false,
+        spf: true,
+        pageCode: 0x30,
+        subpageCode: 1,
+        data: Buffer.alloc(300),
+      };
+      expect(() =>
+        encodeModeParameterList({ ...base, longLba: false, pages: [big] }, { format: 6, use: 'sense' }),
+      ).toThrow(RangeError);
+      expect(() =>
+        encodeModeParameterList({ ...base, longLba: false, pages: [big] }, { format: 6, use: 'select' }),
+      ).toThrow(RangeError);
+      expect(
+        encodeModeParameterList({ ...base, longLba: false, pages: [big] }, { format: 10, use: 'sense' })
+          .length,
+      ).toBe(312);
     });
   });
 });
@@ -216,7 +266,12 @@ describe('mode parameter headers', () => {
   it('round-trip', () => {
     fc.assert(
       fc.property(
-        fc.record({ modeDataLength: u8, mediumType: u8, deviceSpecificParameter: u8, blockDescriptorLength: u8 }),
+        fc.record({
+          modeDataLength: u8,
+          mediumType: u8,
+          deviceSpecificParameter: u8,
+          blockDescriptorLength: u8,
+        }),
         (h) => expect(decodeModeParameterHeader6(encodeModeParameterHeader6(h))).toEqual(h),
       ),
     );
@@ -250,7 +305,9 @@ describe('mode parameter headers', () => {
 describe('block descriptors and DEVICE-SPECIFIC PARAMETER helpers', () => {
   it('round-trip', () => {
     for (const arb of [generalDescriptor, shortLbaDescriptor, longLbaDescriptor]) {
-      fc.assert(fc.property(arb, (d) => expect(decodeBlockDescriptor(encodeBlockDescriptor(d), d.kind)).toEqual(d)));
+      fc.assert(
+        fc.property(arb, (d) => expect(decodeBlockDescriptor(encodeBlockDescriptor(d), d.kind)).toEqual(d)),
+      );
     }
     fc.assert(
       fc.property(fc.record({ wp: bool, bufferedMode: u(3), speed: u(4) }), (p) =>
@@ -265,15 +322,17 @@ describe('block descriptors and DEVICE-SPECIFIC PARAMETER helpers', () => {
   });
 
   it('golden general descriptor and range checks', () => {
-    expect(encodeBlockDescriptor({ kind: 'general', densityCode: 0x58, numberOfBlocks: 1, blockLength: 0x40000 })).toEqual(
-      hex('58 000001 00 040000'),
-    );
+    expect(
+      encodeBlockDescriptor({ kind: 'general', densityCode: 0x58, numberOfBlocks: 1, blockLength: 0x40000 }),
+    ).toEqual(hex('58 000001 00 040000'));
     expect(decodeTapeDeviceSpecificParameter(0x80)).toEqual({ wp: true, bufferedMode: 0, speed: 0 });
     expect(() => decodeTapeDeviceSpecificParameter(256)).toThrow(RangeError);
-    expect(() => encodeTapeDeviceSpecificParameter({ wp: false, bufferedMode: 8, speed: 0 })).toThrow(RangeError);
-    expect(() => encodeBlockDescriptor({ kind: 'general', densityCode: 0, numberOfBlocks: 1 << 24, blockLength: 0 })).toThrow(
+    expect(() => encodeTapeDeviceSpecificParameter({ wp: false, bufferedMode: 8, speed: 0 })).toThrow(
       RangeError,
     );
+    expect(() =>
+      encodeBlockDescriptor({ kind: 'general', densityCode: 0, numberOfBlocks: 1 << 24, blockLength: 0 }),
+    ).toThrow(RangeError);
     expectSense(() => decodeBlockDescriptor(hex('00 00'), 'longLba'), 5, 0x1a, 0);
   });
 
@@ -284,5 +343,22 @@ describe('block descriptors and DEVICE-SPECIFIC PARAMETER helpers', () => {
       numberOfLogicalBlocks: 16,
       logicalBlockLength: 512,
     });
+  });
+});
+
+describe('mode parameter list: mutated encodings', () => {
+  it.each([0, 1, 8])('decoders throw only SenseError (device type %s)', (deviceType) => {
+    for (const format of [6, 10] as const) {
+      const valid = listArb(format, deviceType).map((v) =>
+        encodeModeParameterList(v, { format, use: 'sense' }),
+      );
+      fc.assert(
+        fc.property(mutated(valid), (b) => {
+          onlySense(() => decodeModeParameterList(b, { format, use: 'sense', deviceType }));
+          onlySense(() => decodeModeParameterList(b, { format, use: 'select', deviceType }));
+        }),
+        { numRuns: 150 },
+      );
+    }
   });
 });

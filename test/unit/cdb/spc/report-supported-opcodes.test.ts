@@ -26,6 +26,28 @@ function senseOf(fn: () => unknown): SenseError {
 }
 
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
+
+/** Decode `bytes` after overwriting some bytes and cutting it: success or SenseError, nothing else. */
+function mutatedDecodesOrSense(
+  decode: (b: Buffer) => unknown,
+  bytes: Buffer,
+  edits: [number, number][],
+  cut: number,
+): void {
+  const b = Buffer.from(bytes);
+  for (const [at, value] of edits) if (b.length > 0) b[at % b.length] = value;
+  for (const buf of [b, b.subarray(0, cut % (b.length + 1))]) {
+    try {
+      decode(buf);
+    } catch (e) {
+      if (!(e instanceof SenseError)) throw e;
+    }
+  }
+}
+const editsArb = fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), {
+  minLength: 1,
+  maxLength: 4,
+});
 const u = (bits: number): fc.Arbitrary<number> => fc.integer({ min: 0, max: 2 ** bits - 1 });
 
 describe('REPORT SUPPORTED OPERATION CODES CDB (SPC-4 6.35.1)', () => {
@@ -187,6 +209,18 @@ const ONE = hex(
     '000a 00 00 00000005 0000000a', // timeouts: 5 s nominal, 10 s recommended
   ].join(''),
 );
+
+describe('decoder robustness', () => {
+  it('mutated data decodes or throws SenseError only', () => {
+    fc.assert(
+      fc.property(editsArb, fc.nat(), (edits, cut) => {
+        mutatedDecodesOrSense(decodeAllCommandsData, ALL, edits, cut);
+        mutatedDecodesOrSense(decodeOneCommandData, ONE, edits, cut);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
 
 describe('one_command parameter data (SPC-4 6.35.3)', () => {
   it('decodes and encodes the hand-written data', () => {

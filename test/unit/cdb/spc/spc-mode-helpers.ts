@@ -2,6 +2,7 @@
 // small arbitraries.
 import * as fc from 'fast-check';
 import { SenseError, type FieldPointer } from '../../../../cdb/errors';
+import { PROTOCOL_IDENTIFIER, type TransportId } from '../../../../cdb/spc/transport-id';
 
 export function senseOf(fn: () => unknown): SenseError {
   try {
@@ -52,4 +53,43 @@ export function hex(s: string): Buffer {
       .replace(/\s+/g, ''),
     'hex',
   );
+}
+
+const nameChars = fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789.-:'.split(''));
+const iscsiName = fc.string({ unit: nameChars, minLength: 1, maxLength: 100 });
+
+/** iSCSI name/port TransportIDs and 24-byte opaque ones of other protocols. */
+export const transportIdArb: fc.Arbitrary<TransportId> = fc.oneof(
+  fc.record({ kind: fc.constant('iscsiName' as const), iscsiName }),
+  fc.record({
+    kind: fc.constant('iscsiPort' as const),
+    iscsiName,
+    isid: fc.string({ unit: fc.constantFrom(...'0123456789abcdef'.split('')), minLength: 12, maxLength: 12 }),
+  }),
+  fc.record({
+    kind: fc.constant('opaque' as const),
+    formatCode: u(2),
+    protocolIdentifier: u(4).filter((p) => p !== PROTOCOL_IDENTIFIER.iscsi),
+    data: bytes(23, 23),
+  }),
+);
+
+/** Run `fn`; it may return or throw SenseError, nothing else. */
+export function onlySense(fn: () => unknown): void {
+  try {
+    fn();
+  } catch (e) {
+    if (!(e instanceof SenseError)) throw e;
+  }
+}
+
+/** A valid encoding with a few bytes overwritten and possibly truncated. */
+export function mutated(valid: fc.Arbitrary<Buffer>): fc.Arbitrary<Buffer> {
+  return fc
+    .tuple(valid, fc.array(fc.tuple(fc.nat(), u8), { maxLength: 4 }), fc.option(fc.nat(), { nil: undefined }))
+    .map(([b, edits, cut]) => {
+      const m = Buffer.from(b);
+      for (const [at, v] of edits) if (m.length > 0) m[at % m.length] = v;
+      return cut === undefined || m.length === 0 ? m : m.subarray(0, cut % m.length);
+    });
 }

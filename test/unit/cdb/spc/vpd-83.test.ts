@@ -32,6 +32,28 @@ function senseOf(fn: () => unknown): SenseError {
 }
 
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
+
+/** Decode `bytes` after overwriting some bytes and cutting it: success or SenseError, nothing else. */
+function mutatedDecodesOrSense(
+  decode: (b: Buffer) => unknown,
+  bytes: Buffer,
+  edits: [number, number][],
+  cut: number,
+): void {
+  const b = Buffer.from(bytes);
+  for (const [at, value] of edits) if (b.length > 0) b[at % b.length] = value;
+  for (const buf of [b, b.subarray(0, cut % (b.length + 1))]) {
+    try {
+      decode(buf);
+    } catch (e) {
+      if (!(e instanceof SenseError)) throw e;
+    }
+  }
+}
+const editsArb = fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), {
+  minLength: 1,
+  maxLength: 4,
+});
 const LU_BINARY: DesignationHeader = {
   protocolIdentifier: 0,
   codeSet: CODE_SET.BINARY,
@@ -278,6 +300,23 @@ describe('Device Identification VPD page 83h (SPC-4 7.8.6)', () => {
   });
 });
 
+describe('Device Identification decoder robustness', () => {
+  it('mutated pages decode or throw SenseError only', () => {
+    fc.assert(
+      fc.property(editsArb, fc.nat(), fc.integer({ min: 0, max: 2 }), (edits, cut, which) => {
+        const base = [
+          GOLDEN,
+          encodeDeviceIdentification({ ...GOLDEN_FIELDS, designationDescriptors: [] }),
+          GOLDEN.subarray(4),
+        ][which];
+        mutatedDecodesOrSense(decodeDeviceIdentification, base, edits, cut);
+        mutatedDecodesOrSense(decodeDesignationDescriptor, GOLDEN.subarray(4), edits, cut);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
 describe('designator helpers', () => {
   const naa5: DesignationDescriptor = {
     ...LU_BINARY,
@@ -328,6 +367,8 @@ describe('designator helpers', () => {
     // An E4h CSCD descriptor holds at most 20 designator bytes: the 40-byte T10 one is skipped.
     expect(preferredLuDesignator([t10], 20)).toBeUndefined();
     expect(preferredLuDesignator([page[1], page[2]])).toBeUndefined();
+    // Port and group designators never name a logical unit, even with LU association.
+    expect(preferredLuDesignator([{ ...LU_BINARY, designatorType: 6, logicalUnitGroup: 1 }])).toBeUndefined();
     const md5: DesignationDescriptor = {
       ...LU_BINARY,
       designatorType: 7,

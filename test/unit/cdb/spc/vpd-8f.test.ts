@@ -24,6 +24,28 @@ function senseOf(fn: () => unknown): SenseError {
 
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 
+/** Decode `bytes` after overwriting some bytes and cutting it: success or SenseError, nothing else. */
+function mutatedDecodesOrSense(
+  decode: (b: Buffer) => unknown,
+  bytes: Buffer,
+  edits: [number, number][],
+  cut: number,
+): void {
+  const b = Buffer.from(bytes);
+  for (const [at, value] of edits) if (b.length > 0) b[at % b.length] = value;
+  for (const buf of [b, b.subarray(0, cut % (b.length + 1))]) {
+    try {
+      decode(buf);
+    } catch (e) {
+      if (!(e instanceof SenseError)) throw e;
+    }
+  }
+}
+const editsArb = fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), {
+  minLength: 1,
+  maxLength: 4,
+});
+
 // SPC-4 tables 643, 646-648: what a LID1 copy manager reports (the libiscsi CopyStatus gate looks for
 // 84h/00h in Supported Commands).
 const GOLDEN = hex(
@@ -242,6 +264,21 @@ describe('Third-party Copy VPD page 8Fh (SPC-4 7.8.17)', () => {
     // Wrong page code and a cut page.
     expect(at('00 8e 00 00')).toEqual([0x26, 1]);
     expect(senseOf(() => decodeThirdPartyCopy(GOLDEN.subarray(0, 40))).asc).toBe(0x1a);
+  });
+
+  it('mutated pages decode or throw SenseError only', () => {
+    fc.assert(
+      fc.property(editsArb, fc.nat(), fc.boolean(), (edits, cut, second) => {
+        mutatedDecodesOrSense(decodeThirdPartyCopy, second ? GOLDEN2 : GOLDEN, edits, cut);
+        mutatedDecodesOrSense(
+          decodeThirdPartyCopyDescriptor,
+          (second ? GOLDEN2 : GOLDEN).subarray(4),
+          edits,
+          cut,
+        );
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('encoder refuses values that do not fit', () => {

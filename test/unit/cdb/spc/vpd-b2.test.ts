@@ -20,6 +20,28 @@ function senseOf(fn: () => unknown): SenseError {
 
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 
+/** Decode `bytes` after overwriting some bytes and cutting it: success or SenseError, nothing else. */
+function mutatedDecodesOrSense(
+  decode: (b: Buffer) => unknown,
+  bytes: Buffer,
+  edits: [number, number][],
+  cut: number,
+): void {
+  const b = Buffer.from(bytes);
+  for (const [at, value] of edits) if (b.length > 0) b[at % b.length] = value;
+  for (const buf of [b, b.subarray(0, cut % (b.length + 1))]) {
+    try {
+      decode(buf);
+    } catch (e) {
+      if (!(e instanceof SenseError)) throw e;
+    }
+  }
+}
+const editsArb = fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), {
+  minLength: 1,
+  maxLength: 4,
+});
+
 // A thin-provisioned LU: SBC-3 table 211, written by hand.
 const GOLDEN = hex(
   [
@@ -105,6 +127,15 @@ describe('Logical Block Provisioning VPD page B2h (SBC-3 6.6.4)', () => {
       fc.property(arb, (v) =>
         expect(decodeLogicalBlockProvisioning(encodeLogicalBlockProvisioning(v))).toEqual(v),
       ),
+    );
+  });
+
+  it('mutated pages decode or throw SenseError only', () => {
+    fc.assert(
+      fc.property(editsArb, fc.nat(), (edits, cut) =>
+        mutatedDecodesOrSense(decodeLogicalBlockProvisioning, WITH_GROUP, edits, cut),
+      ),
+      { numRuns: 300 },
     );
   });
 
