@@ -15,7 +15,13 @@ export const ALL_COMMANDS: CommandCodec[] = [
   ...xcopy.COMMANDS,
 ];
 
-export const ALL_DECODERS = { ...spc.DECODERS, ...sbc.DECODERS, ...ssc.DECODERS, ...smc.DECODERS, ...xcopy.DECODERS };
+export const ALL_DECODERS = {
+  ...spc.DECODERS,
+  ...sbc.DECODERS,
+  ...ssc.DECODERS,
+  ...smc.DECODERS,
+  ...xcopy.DECODERS,
+};
 
 function serviceActionOf(cdb: Buffer, codec: CommandCodec): number | undefined {
   if (codec.serviceAction === undefined) return undefined;
@@ -31,7 +37,9 @@ export function lookupCommand(cdb: Buffer, deviceType?: number): CommandCodec[] 
   if (cdb.length === 0) throw invalidCdbField(0, 'empty CDB');
   const byOpcode = ALL_COMMANDS.filter((c) => c.opcode === cdb[0]);
   if (byOpcode.length === 0) throw invalidOpcode(cdb[0]);
-  const bySa = byOpcode.filter((c) => c.serviceAction === undefined || serviceActionOf(cdb, c) === c.serviceAction);
+  const bySa = byOpcode.filter(
+    (c) => c.serviceAction === undefined || serviceActionOf(cdb, c) === c.serviceAction,
+  );
   if (bySa.length === 0) throw invalidCdbField(1, 'unsupported service action', 4);
   if (deviceType === undefined) return bySa;
   const byType = bySa.filter((c) => c.deviceTypes.length === 0 || c.deviceTypes.includes(deviceType));

@@ -70,7 +70,10 @@ export function invalidParamField(field: number, what: string, bit?: number): Se
 
 /** 05/1A/00 PARAMETER LIST LENGTH ERROR. */
 export function paramListLengthError(what: string): SenseError {
-  return new SenseError({ senseKey: ILLEGAL_REQUEST, asc: 0x1a, ascq: 0x00 }, `parameter list length error: ${what}`);
+  return new SenseError(
+    { senseKey: ILLEGAL_REQUEST, asc: 0x1a, ascq: 0x00 },
+    `parameter list length error: ${what}`,
+  );
 }
 
 /** 05/20/00 INVALID COMMAND OPERATION CODE. */
@@ -82,7 +85,12 @@ export function invalidOpcode(opcode: number): SenseError {
 }
 
 /** Any other ILLEGAL REQUEST with a chosen ASC/ASCQ and optional field pointer. */
-export function illegalRequest(asc: number, ascq: number, what: string, fieldPointer?: FieldPointer): SenseError {
+export function illegalRequest(
+  asc: number,
+  ascq: number,
+  what: string,
+  fieldPointer?: FieldPointer,
+): SenseError {
   return new SenseError({ senseKey: ILLEGAL_REQUEST, asc, ascq, fieldPointer }, what);
 }
 

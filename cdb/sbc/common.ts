@@ -1,72 +1,7 @@
-// Helpers shared by the SBC and SMC codecs: CDB framing, checked big-endian writers and the
-// protection-field rule common to READ/WRITE/VERIFY/WRITE SAME.
-import { ByteReader, checkUint, checkUint64 } from '../bytes';
-import { invalidCdbField, invalidOpcode } from '../errors';
-
-/**
- * Open a CDB for decoding. The OPERATION CODE must match (else 05/20/00, pointer byte 0), the
- * buffer must hold the whole CDB (else 05/24/00 pointing at byte 0: the CDB is too short for its
- * OPERATION CODE) and, for SERVICE ACTION IN(16) style commands, byte 1 bits 4-0 must hold the
- * service action (else 05/24/00, pointer byte 1 bit 4). Longer buffers are accepted (iSCSI
- * carries CDBs in a 16-byte field); the trailing bytes are ignored.
- */
-export function openCdb(
-  cdb: Buffer,
-  opcode: number,
-  cdbLength: number,
-  name: string,
-  serviceAction?: number,
-): ByteReader {
-  if (cdb.length === 0) throw invalidCdbField(0, `${name}: empty CDB`);
-  if (cdb[0] !== opcode) throw invalidOpcode(cdb[0]);
-  const r = new ByteReader(cdb, 'cdb');
-  r.need(0, cdbLength, `${name} CDB`);
-  if (serviceAction !== undefined && (cdb[1] & 0x1f) !== serviceAction) {
-    throw invalidCdbField(1, `${name}: SERVICE ACTION ${(cdb[1] & 0x1f).toString(16)}h`, 4);
-  }
-  return r;
-}
-
-/** A zeroed CDB with OPERATION CODE, optional SERVICE ACTION and CONTROL filled in. */
-export function newCdb(opcode: number, cdbLength: number, control: number, serviceAction?: number): Buffer {
-  const b = Buffer.alloc(cdbLength);
-  b[0] = opcode;
-  if (serviceAction !== undefined) b[1] = checkUint(serviceAction, 5, 'service action');
-  b[cdbLength - 1] = checkUint(control, 8, 'control');
-  return b;
-}
-
-export function putU8(buf: Buffer, value: number, off: number, name: string): void {
-  buf[off] = checkUint(value, 8, name);
-}
-
-export function putU16(buf: Buffer, value: number, off: number, name: string): void {
-  buf.writeUInt16BE(checkUint(value, 16, name), off);
-}
-
-export function putU24(buf: Buffer, value: number, off: number, name: string): void {
-  buf.writeUIntBE(checkUint(value, 24, name), off, 3);
-}
-
-export function putU32(buf: Buffer, value: number, off: number, name: string): void {
-  buf.writeUInt32BE(checkUint(value, 32, name), off);
-}
-
-export function putU64(buf: Buffer, value: bigint, off: number, name: string): void {
-  buf.writeBigUInt64BE(checkUint64(value, name), off);
-}
-
-/** OR a `width`-bit field into byte `off` at bit `shift`, after a range check. */
-export function putBits(
-  buf: Buffer,
-  off: number,
-  shift: number,
-  width: number,
-  value: number,
-  name: string,
-): void {
-  buf[off] |= checkUint(value, width, name) << shift;
-}
+// Helpers shared by the SBC codecs: the protection-field rule common to READ/WRITE/VERIFY/WRITE
+// SAME and byte 1 of READ/WRITE(10)/(12)/(16). CDB framing and checked writers are in ../bytes.
+import { ByteReader, putBits } from '../bytes';
+import { invalidCdbField } from '../errors';
 
 /**
  * RDPROTECT / WRPROTECT / VRPROTECT (byte 1 bits 7-5). SBC-3/SBC-4 define 000b-101b; 110b and 111b

@@ -7,9 +7,8 @@
 //     8..  LBA status descriptors, 16 bytes each:
 //            0-7 LBA STATUS LOGICAL BLOCK ADDRESS, 8-11 NUMBER OF LOGICAL BLOCKS,
 //            12 PROVISIONING STATUS (3-0), 13 ADDITIONAL STATUS (SBC-4), 14-15 reserved
-import { ByteReader, checkUint } from '../bytes';
+import { ByteReader, checkUint, newCdb, openCdb, putBits, putU32, putU64, putU8 } from '../bytes';
 import { invalidParamField } from '../errors';
-import { newCdb, openCdb, putBits, putU32, putU64, putU8 } from './common';
 import { SERVICE_ACTION_IN_16_OPCODE } from './read-capacity16';
 
 export const GET_LBA_STATUS_SERVICE_ACTION = 0x12;

@@ -2,9 +2,8 @@
 //   CDB: byte 0 25h, 2-5 LOGICAL BLOCK ADDRESS, 8 bit 0 PMI, 9 CONTROL
 //   (LOGICAL BLOCK ADDRESS and PMI are obsolete in SBC-4; decoded for SBC-3 initiators.)
 //   Data (8 bytes): 0-3 RETURNED LOGICAL BLOCK ADDRESS, 4-7 LOGICAL BLOCK LENGTH IN BYTES
-import { ByteReader } from '../bytes';
+import { ByteReader, newCdb, openCdb, putU32 } from '../bytes';
 import { invalidCdbField } from '../errors';
-import { newCdb, openCdb, putU32 } from './common';
 
 export const READ_CAPACITY10_OPCODE = 0x25;
 export const READ_CAPACITY10_DATA_LENGTH = 8;

@@ -8,9 +8,8 @@
 //     13    P_I_EXPONENT (7-4), LOGICAL BLOCKS PER PHYSICAL BLOCK EXPONENT (3-0)
 //     14-15 LBPME (14.7), LBPRZ (14.6), LOWEST ALIGNED LOGICAL BLOCK ADDRESS (14 bits)
 //     16-31 reserved
-import { ByteReader, checkUint } from '../bytes';
+import { ByteReader, checkUint, newCdb, openCdb, putBits, putU32, putU64 } from '../bytes';
 import { invalidCdbField } from '../errors';
-import { newCdb, openCdb, putBits, putU32, putU64 } from './common';
 
 export const SERVICE_ACTION_IN_16_OPCODE = 0x9e;
 export const READ_CAPACITY16_SERVICE_ACTION = 0x10;

@@ -3,17 +3,8 @@
 //   2-5      LOGICAL BLOCK ADDRESS
 //   6        GROUP NUMBER (5-0)
 //   7-8      TRANSFER LENGTH (0 = no blocks, not an error)
-import {
-  newCdb,
-  openCdb,
-  putBits,
-  putReadByte1,
-  putU16,
-  putU32,
-  putWriteByte1,
-  readReadByte1,
-  readWriteByte1,
-} from './common';
+import { newCdb, openCdb, putBits, putU16, putU32 } from '../bytes';
+import { putReadByte1, putWriteByte1, readReadByte1, readWriteByte1 } from './common';
 import type { ReadByte1, WriteByte1 } from './common';
 
 export const READ10_OPCODE = 0x28;

@@ -3,16 +3,8 @@
 //   2-5      LOGICAL BLOCK ADDRESS
 //   6-9      TRANSFER LENGTH
 //   10       bit 7 restricted for MMC, GROUP NUMBER (5-0)
-import {
-  newCdb,
-  openCdb,
-  putBits,
-  putReadByte1,
-  putU32,
-  putWriteByte1,
-  readReadByte1,
-  readWriteByte1,
-} from './common';
+import { newCdb, openCdb, putBits, putU32 } from '../bytes';
+import { putReadByte1, putWriteByte1, readReadByte1, readWriteByte1 } from './common';
 import type { ReadByte1, WriteByte1 } from './common';
 
 export const READ12_OPCODE = 0xa8;

@@ -3,17 +3,8 @@
 //   2-9      LOGICAL BLOCK ADDRESS
 //   10-13    TRANSFER LENGTH
 //   14       DLD1/DLD0 (7-6, SBC-4 duration limits, not modelled), GROUP NUMBER (5-0)
-import {
-  newCdb,
-  openCdb,
-  putBits,
-  putReadByte1,
-  putU32,
-  putU64,
-  putWriteByte1,
-  readReadByte1,
-  readWriteByte1,
-} from './common';
+import { newCdb, openCdb, putBits, putU32, putU64 } from '../bytes';
+import { putReadByte1, putWriteByte1, readReadByte1, readWriteByte1 } from './common';
 import type { ReadByte1, WriteByte1 } from './common';
 
 export const READ16_OPCODE = 0x88;

@@ -1,7 +1,6 @@
 // READ(6) and WRITE(6) (SBC-3/SBC-4 clauses "READ (6) command" and "WRITE (6) command").
 // Opcodes 08h/0Ah are shared with SSC tape READ(6)/WRITE(6); these are the direct-access forms.
-import { checkUint } from '../bytes';
-import { newCdb, openCdb, putU8 } from './common';
+import { checkUint, newCdb, openCdb, putU8 } from '../bytes';
 
 export const READ6_OPCODE = 0x08;
 export const WRITE6_OPCODE = 0x0a;

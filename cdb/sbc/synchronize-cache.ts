@@ -3,7 +3,7 @@
 //   (10): 2-5 LBA, 6 GROUP NUMBER (5-0), 7-8 NUMBER OF LOGICAL BLOCKS
 //   (16): 2-9 LBA, 10-13 NUMBER OF LOGICAL BLOCKS, 14 GROUP NUMBER (5-0)
 // NUMBER OF LOGICAL BLOCKS 0 means "from LBA to the end of the medium".
-import { newCdb, openCdb, putBits, putU16, putU32, putU64 } from './common';
+import { newCdb, openCdb, putBits, putU16, putU32, putU64 } from '../bytes';
 
 export const SYNCHRONIZE_CACHE10_OPCODE = 0x35;
 export const SYNCHRONIZE_CACHE16_OPCODE = 0x91;

@@ -6,9 +6,8 @@
 //     4-7  reserved
 //     8..  UNMAP block descriptors, 16 bytes each:
 //            0-7 UNMAP LOGICAL BLOCK ADDRESS, 8-11 NUMBER OF LOGICAL BLOCKS, 12-15 reserved
-import { ByteReader } from '../bytes';
+import { ByteReader, newCdb, openCdb, putBits, putU16, putU32, putU64 } from '../bytes';
 import { invalidParamField, paramListLengthError } from '../errors';
-import { newCdb, openCdb, putBits, putU16, putU32, putU64 } from './common';
 
 export const UNMAP_OPCODE = 0x42;
 export const UNMAP_HEADER_LENGTH = 8;

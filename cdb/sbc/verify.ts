@@ -2,9 +2,10 @@
 //   byte 1   VRPROTECT (7-5) DPO (4) BYTCHK (2-1) (bit 0 obsolete/reserved)
 //   VERIFY(10): 2-5 LBA, 6 GROUP NUMBER (5-0), 7-8 VERIFICATION LENGTH
 //   VERIFY(16): 2-9 LBA, 10-13 VERIFICATION LENGTH, 14 GROUP NUMBER (5-0)
+import { newCdb, openCdb, putBits, putU16, putU32, putU64 } from '../bytes';
 import type { ByteReader } from '../bytes';
 import { invalidCdbField } from '../errors';
-import { newCdb, openCdb, putBits, putU16, putU32, putU64, readProtectField } from './common';
+import { readProtectField } from './common';
 
 export const VERIFY10_OPCODE = 0x2f;
 export const VERIFY16_OPCODE = 0x8f;

@@ -5,9 +5,10 @@
 // PBDATA and LBDATA are defined in SBC-3 and obsolete in SBC-4; they are kept so that a CDB from
 // an older initiator decodes faithfully. NUMBER OF LOGICAL BLOCKS 0 means "to the end of the medium"
 // (if the device allows it).
+import { newCdb, openCdb, putBits, putU16, putU32, putU64 } from '../bytes';
 import type { ByteReader } from '../bytes';
 import { invalidCdbField } from '../errors';
-import { newCdb, openCdb, putBits, putU16, putU32, putU64, readProtectField } from './common';
+import { readProtectField } from './common';
 
 export const WRITE_SAME10_OPCODE = 0x41;
 export const WRITE_SAME16_OPCODE = 0x93;

@@ -26,9 +26,8 @@
 // The byte counts report what the device server has, not what the ALLOCATION LENGTH let through
 // ("shall not be adjusted to match the allocation length"), so they are kept as fields and the
 // decoder accepts data truncated at any point after the 8-byte header.
-import { ByteReader, checkUint } from '../bytes';
+import { ByteReader, checkUint, putU16, putU24, putU8 } from '../bytes';
 import { invalidParamField } from '../errors';
-import { putU16, putU24 } from '../sbc/common';
 import { ELEMENT_TYPE } from './read-element-status';
 
 export const ELEMENT_STATUS_HEADER_LENGTH = 8;
@@ -187,8 +186,8 @@ export function encodeElementDescriptor(
   const b = Buffer.alloc(base + idLength + d.vendorSpecific.length);
   putU16(b, d.elementAddress, 0, 'elementAddress');
   b[2] = flags;
-  b[4] = checkUint(d.additionalSenseCode, 8, 'additionalSenseCode');
-  b[5] = checkUint(d.additionalSenseCodeQualifier, 8, 'additionalSenseCodeQualifier');
+  putU8(b, d.additionalSenseCode, 4, 'additionalSenseCode');
+  putU8(b, d.additionalSenseCodeQualifier, 5, 'additionalSenseCodeQualifier');
   b[9] =
     (d.svalid ? 0x80 : 0) |
     (d.invert ? 0x40 : 0) |
@@ -211,7 +210,7 @@ export function encodeElementDescriptor(
       (id.piv ? 0x80 : 0) |
       (checkUint(id.association, 2, 'association') << 4) |
       checkUint(id.identifierType, 4, 'identifierType');
-    b[off + 3] = checkUint(id.identifier.length, 8, 'identifier length');
+    putU8(b, id.identifier.length, off + 3, 'identifier length');
     id.identifier.copy(b, off + DEVICE_IDENTIFIER_HEADER_LENGTH);
     off += idLength;
   }

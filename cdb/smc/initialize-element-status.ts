@@ -4,7 +4,7 @@
 //   37h: byte 1 FAST (1), RANGE (0); 2-3 STARTING ELEMENT ADDRESS; 4-5 reserved;
 //        6-7 NUMBER OF ELEMENTS; 8 reserved; 9 CONTROL
 //   With RANGE set to zero the device initializes every element and ignores the two fields.
-import { newCdb, openCdb, putU16 } from '../sbc/common';
+import { newCdb, openCdb, putU16 } from '../bytes';
 
 export const INITIALIZE_ELEMENT_STATUS_OPCODE = 0x07;
 export const INITIALIZE_ELEMENT_STATUS_WITH_RANGE_OPCODE = 0x37;

@@ -3,7 +3,7 @@
 //   4-5  SOURCE ADDRESS
 //   6-7  DESTINATION ADDRESS
 //   8-9  reserved, 10 bit 0 INVERT, 11 CONTROL
-import { newCdb, openCdb, putU16 } from '../sbc/common';
+import { newCdb, openCdb, putU16 } from '../bytes';
 
 export const MOVE_MEDIUM_OPCODE = 0xa5;
 export const MOVE_MEDIUM_CDB_LENGTH = 12;

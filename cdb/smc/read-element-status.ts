@@ -5,9 +5,8 @@
 //   6        CURDATA (1), DVCID (0)
 //   7-9      ALLOCATION LENGTH
 //   10       reserved, 11 CONTROL
-import { checkUint } from '../bytes';
+import { checkUint, newCdb, openCdb, putU16, putU24 } from '../bytes';
 import { invalidCdbField } from '../errors';
-import { newCdb, openCdb, putU16, putU24 } from '../sbc/common';
 
 export const READ_ELEMENT_STATUS_OPCODE = 0xb8;
 export const READ_ELEMENT_STATUS_CDB_LENGTH = 12;

@@ -11,8 +11,8 @@
 //
 // VPD pages are decoded strictly: the whole page (PAGE LENGTH + 4 bytes) must be present, otherwise
 // PARAMETER LIST LENGTH ERROR; `vpdPageLength` gives the size to ask for.
-import { ByteReader, checkUint, flag } from '../bytes';
-import { invalidCdbField, invalidOpcode, invalidParamField } from '../errors';
+import { ByteReader, checkAscii, checkUint, flag, newCdb, openCdb, putAscii, putU16, putU8 } from '../bytes';
+import { invalidCdbField, invalidParamField } from '../errors';
 
 export const INQUIRY = 0x12;
 
@@ -26,21 +26,16 @@ export interface InquiryCdb {
 }
 
 export function encodeInquiryCdb(v: InquiryCdb): Buffer {
-  const cdb = Buffer.alloc(6);
-  cdb[0] = INQUIRY;
+  const cdb = newCdb(INQUIRY, 6, v.control);
   cdb[1] = flag(v.evpd, 0);
-  cdb[2] = checkUint(v.pageCode, 8, 'pageCode');
-  cdb.writeUInt16BE(checkUint(v.allocationLength, 16, 'allocationLength'), 3);
-  cdb[5] = checkUint(v.control, 8, 'control');
+  putU8(cdb, v.pageCode, 2, 'pageCode');
+  putU16(cdb, v.allocationLength, 3, 'allocationLength');
   return cdb;
 }
 
 /** Decode an INQUIRY CDB (longer buffers, e.g. a 16-byte iSCSI CDB field, are accepted). */
 export function decodeInquiryCdb(cdb: Buffer): InquiryCdb {
-  const r = new ByteReader(cdb, 'cdb');
-  const opcode = r.u8(0, 'OPERATION CODE');
-  if (opcode !== INQUIRY) throw invalidOpcode(opcode);
-  r.need(0, 6, 'INQUIRY CDB');
+  const r = openCdb(cdb, INQUIRY, 6, 'INQUIRY');
   // Byte 1 bit 1 (CMDDT) is obsolete since SPC-3 and ignored like a reserved bit.
   const evpd = r.bit(1, 0);
   const pageCode = r.u8(2);
@@ -91,16 +86,11 @@ export interface StandardInquiryData {
   vendorSpecificParameters?: Buffer;
 }
 
-/** SPC-4 4.4.1: ASCII fields hold graphic characters 20h-7Eh. */
-export function checkAscii(value: string, maxLength: number, name: string): string {
-  if (value.length > maxLength) throw new RangeError(`${name} "${value}" is longer than ${maxLength} bytes`);
-  if (!/^[\x20-\x7e]*$/.test(value)) throw new RangeError(`${name} "${value}" is not printable ASCII`);
-  return value;
-}
+// checkAscii lives with the other checked writers in ../bytes; re-exported for existing importers.
+export { checkAscii };
 
 function putField(buf: Buffer, value: string, off: number, n: number, name: string): void {
-  buf.fill(0x20, off, off + n);
-  buf.write(checkAscii(value, n, name), off, n, 'latin1');
+  putAscii(buf, checkAscii(value, n, name), off, n);
 }
 
 const STANDARD_MIN = 36;
@@ -122,7 +112,7 @@ export function encodeStandardInquiry(v: StandardInquiryData): Buffer {
     (checkUint(v.peripheralQualifier, 3, 'peripheralQualifier') << 5) |
     checkUint(v.peripheralDeviceType, 5, 'peripheralDeviceType');
   b[1] = flag(v.rmb, 7) | flag(v.luCong, 6);
-  b[2] = checkUint(v.version, 8, 'version');
+  putU8(b, v.version, 2, 'version');
   b[3] = flag(v.normaca, 5) | flag(v.hisup, 4) | checkUint(v.responseDataFormat, 4, 'responseDataFormat');
   b[4] = length - 5;
   b[5] =
@@ -142,9 +132,7 @@ export function encodeStandardInquiry(v: StandardInquiryData): Buffer {
   }
   if (v.versionDescriptors !== undefined) {
     if (v.versionDescriptors.length > 8) throw new RangeError('at most 8 version descriptors');
-    v.versionDescriptors.forEach((d, i) =>
-      b.writeUInt16BE(checkUint(d, 16, 'versionDescriptor'), 58 + 2 * i),
-    );
+    v.versionDescriptors.forEach((d, i) => putU16(b, d, 58 + 2 * i, 'versionDescriptor'));
   }
   v.vendorSpecificParameters?.copy(b, STANDARD_FULL);
   return b;
@@ -236,7 +224,7 @@ export function writeVpdPage(h: VpdPageHeader, pageCode: number, body: Buffer): 
     (checkUint(h.peripheralQualifier, 3, 'peripheralQualifier') << 5) |
     checkUint(h.peripheralDeviceType, 5, 'peripheralDeviceType');
   b[1] = pageCode;
-  b.writeUInt16BE(checkUint(body.length, 16, 'PAGE LENGTH'), 2);
+  putU16(b, body.length, 2, 'PAGE LENGTH');
   body.copy(b, 4);
   return b;
 }

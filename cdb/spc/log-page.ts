@@ -1,9 +1,8 @@
 // Log pages (SPC-4 7.3.2): the generic page / parameter structure, and the Supported Log Pages
 // (00h/00h) and Supported Log Pages and Subpages (00h/FFh) pages (SPC-4 7.3.18 / 7.3.19).
 import type { DecoderTable } from '../command';
-import { ByteReader, checkUint, flag } from '../bytes';
+import { bitsField, ByteReader, checkUint, flag, putU16, putU8 } from '../bytes';
 import { invalidParamField } from '../errors';
-import { bitsField, putU16 } from './codec-util';
 
 export interface LogParameter {
   parameterCode: number;
@@ -39,7 +38,7 @@ export function encodeLogParameter(p: LogParameter): Buffer {
     flag(p.etc, 4) |
     bitsField(p.tmc, 2, 2, 'tmc') |
     bitsField(p.formatAndLinking, 2, 0, 'formatAndLinking');
-  b[3] = checkUint(p.value.length, 8, 'parameter length');
+  putU8(b, p.value.length, 3, 'parameter length');
   p.value.copy(b, 4);
   return b;
 }
@@ -53,7 +52,7 @@ function pageHeader(
 ): Buffer {
   const b = Buffer.alloc(4);
   b[0] = flag(ds, 7) | flag(spf, 6) | checkUint(pageCode, 6, 'pageCode');
-  b[1] = checkUint(subpageCode, 8, 'subpageCode');
+  putU8(b, subpageCode, 1, 'subpageCode');
   putU16(b, length, 2, 'page length');
   return b;
 }
@@ -146,7 +145,7 @@ export function encodeSupportedLogSubpages(v: SupportedLogSubpages): Buffer {
   const body = Buffer.alloc(2 * v.pages.length);
   v.pages.forEach((p, i) => {
     body[2 * i] = checkUint(p.pageCode, 6, 'pageCode');
-    body[2 * i + 1] = checkUint(p.subpageCode, 8, 'subpageCode');
+    putU8(body, p.subpageCode, 2 * i + 1, 'subpageCode');
   });
   return Buffer.concat([pageHeader(false, true, 0, SUPPORTED_SUBPAGES_SUBPAGE_CODE, body.length), body]);
 }

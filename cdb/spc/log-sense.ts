@@ -1,7 +1,6 @@
 // LOG SENSE (4Dh) CDB, SPC-4 6.8. The log page data it returns is in log-page.ts.
 import type { CommandCodec, DecoderTable } from '../command';
-import { checkUint, flag } from '../bytes';
-import { bitsField, newCdb, openCdb, putU16, putU8 } from './codec-util';
+import { bitsField, checkUint, flag, newCdb, openCdb, putU16, putU8 } from '../bytes';
 
 export const LOG_SENSE_OPCODE = 0x4d;
 

@@ -1,6 +1,5 @@
 // Disconnect-Reconnect mode page (02h), SPC-4 7.5.10. Field units are transport specific.
-import { ByteReader, flag } from '../bytes';
-import { bitsField, putU16, putU8 } from './codec-util';
+import { bitsField, ByteReader, flag, putU16, putU8 } from '../bytes';
 import { newFixedModePage, openFixedModePage } from './mode-page-format';
 
 export const DISCONNECT_RECONNECT_PAGE_CODE = 0x02;

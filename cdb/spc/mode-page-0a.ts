@@ -1,7 +1,6 @@
 // Control mode page (0Ah, subpage 00h), SPC-4 7.5.8 (SBLP from SPC-5).
-import { ByteReader, flag } from '../bytes';
+import { bitsField, ByteReader, flag, putU16 } from '../bytes';
 import { invalidParamField } from '../errors';
-import { bitsField, putU16 } from './codec-util';
 import { newFixedModePage, openFixedModePage } from './mode-page-format';
 
 export const CONTROL_PAGE_CODE = 0x0a;

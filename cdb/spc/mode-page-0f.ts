@@ -1,7 +1,6 @@
 // Data Compression mode page (0Fh), SSC-3 8.3.2 (tape).
-import { ByteReader, flag } from '../bytes';
+import { bitsField, ByteReader, flag, putU32 } from '../bytes';
 import { invalidParamField } from '../errors';
-import { bitsField, putU32 } from './codec-util';
 import { newFixedModePage, openFixedModePage } from './mode-page-format';
 
 export const DATA_COMPRESSION_PAGE_CODE = 0x0f;

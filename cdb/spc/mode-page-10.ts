@@ -1,6 +1,5 @@
 // Device Configuration mode page (10h, subpage 00h) for tape, SSC-3 8.3.3 (WTRE/OIR/ROR from SSC-4).
-import { ByteReader, flag, putU24 } from '../bytes';
-import { bitsField, putU16, putU8 } from './codec-util';
+import { bitsField, ByteReader, flag, putU16, putU24, putU8 } from '../bytes';
 import { newFixedModePage, openFixedModePage } from './mode-page-format';
 
 export const DEVICE_CONFIGURATION_PAGE_CODE = 0x10;

@@ -1,7 +1,6 @@
 // Element Address Assignment mode page (1Dh) for media changers, SMC-3 (page 1Dh on a changer;
 // on tape 1Dh is SSC's Medium Configuration page, kept generic).
-import { ByteReader } from '../bytes';
-import { putU16 } from './codec-util';
+import { ByteReader, putU16 } from '../bytes';
 import { newFixedModePage, openFixedModePage } from './mode-page-format';
 
 export const ELEMENT_ADDRESS_ASSIGNMENT_PAGE_CODE = 0x1d;

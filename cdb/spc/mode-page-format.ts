@@ -1,6 +1,6 @@
 // Mode page framing shared by every page codec: page_0 and sub_page formats (SPC-4 7.5) and the
 // generic page that keeps the page bytes as they are.
-import { ByteReader, checkUint, flag } from '../bytes';
+import { ByteReader, checkUint, flag, putU16, putU8 } from '../bytes';
 import { invalidParamField } from '../errors';
 
 /** Header fields common to every mode page. */
@@ -56,15 +56,15 @@ export function frameModePage(h: ModePageHeader, data: Buffer): Buffer {
   if (h.spf) {
     const b = Buffer.alloc(4 + data.length);
     b[0] = b0;
-    b[1] = checkUint(h.subpageCode, 8, 'subpageCode');
-    b.writeUInt16BE(checkUint(data.length, 16, 'mode page length'), 2);
+    putU8(b, h.subpageCode, 1, 'subpageCode');
+    putU16(b, data.length, 2, 'mode page length');
     data.copy(b, 4);
     return b;
   }
   if (h.subpageCode !== 0) throw new RangeError('subpageCode must be 0 for a page_0 format page (spf false)');
   const b = Buffer.alloc(2 + data.length);
   b[0] = b0;
-  b[1] = checkUint(data.length, 8, 'mode page length');
+  putU8(b, data.length, 1, 'mode page length');
   data.copy(b, 2);
   return b;
 }

@@ -3,9 +3,8 @@
 // SELECT data-out. MODE DATA LENGTH counts the bytes after itself in MODE SENSE data and is
 // reserved in MODE SELECT data (SPC-4 7.5).
 import type { DecoderTable } from '../command';
-import { ByteReader, checkUint, flag, putU24 } from '../bytes';
+import { ByteReader, checkUint, flag, putU16, putU24, putU32, putU64, putU8 } from '../bytes';
 import { invalidParamField } from '../errors';
-import { putU16, putU32, putU64, putU8 } from './codec-util';
 import {
   DEVICE_TYPE_CHANGER,
   DEVICE_TYPE_DISK,

@@ -1,7 +1,6 @@
 // MODE SELECT(6) (15h) and MODE SELECT(10) (55h) CDBs, SPC-4 6.11 / 6.12 (RTD from SPC-5).
 import type { CommandCodec, DecoderTable } from '../command';
-import { flag } from '../bytes';
-import { newCdb, openCdb, putU16, putU8 } from './codec-util';
+import { flag, newCdb, openCdb, putU16, putU8 } from '../bytes';
 
 export const MODE_SELECT6_OPCODE = 0x15;
 export const MODE_SELECT10_OPCODE = 0x55;

@@ -1,7 +1,6 @@
 // MODE SENSE(6) (1Ah) and MODE SENSE(10) (5Ah) CDBs, SPC-4 6.13 / 6.14.
 import type { CommandCodec, DecoderTable } from '../command';
-import { checkUint, flag } from '../bytes';
-import { bitsField, newCdb, openCdb, putU16, putU8 } from './codec-util';
+import { bitsField, checkUint, flag, newCdb, openCdb, putU16, putU8 } from '../bytes';
 
 export const MODE_SENSE6_OPCODE = 0x1a;
 export const MODE_SENSE10_OPCODE = 0x5a;

@@ -1,9 +1,8 @@
 // PERSISTENT RESERVE IN (5Eh), SPC-4 6.15: the CDB and the READ KEYS, READ RESERVATION, REPORT
 // CAPABILITIES and READ FULL STATUS parameter data. Reservation type codes live here too.
 import type { CommandCodec, DecoderTable } from '../command';
-import { ByteReader, checkUint, flag } from '../bytes';
+import { bitsField, ByteReader, checkUint, flag, newCdb, openCdb, putU16, putU32, putU64 } from '../bytes';
 import { invalidCdbField, invalidParamField } from '../errors';
-import { bitsField, newCdb, openCdb, putU16, putU32, putU64 } from './codec-util';
 import { encodeTransportId, readTransportId, type TransportId } from './transport-id';
 
 export const PERSISTENT_RESERVE_IN_OPCODE = 0x5e;

@@ -1,9 +1,8 @@
 // PERSISTENT RESERVE OUT (5Fh), SPC-4 6.16: the CDB, the basic parameter list (6.16.3) and the
 // REGISTER AND MOVE parameter list (6.16.4).
 import type { CommandCodec, DecoderTable } from '../command';
-import { ByteReader, checkUint, flag } from '../bytes';
+import { bitsField, ByteReader, checkUint, flag, newCdb, openCdb, putU16, putU32, putU64 } from '../bytes';
 import { invalidCdbField, invalidParamField, paramListLengthError } from '../errors';
-import { bitsField, newCdb, openCdb, putU16, putU32, putU64 } from './codec-util';
 import { isValidReservationType, PR_SCOPE_LU } from './persistent-reserve-in';
 import { encodeTransportId, readTransportId, type TransportId, transportIdSize } from './transport-id';
 

@@ -2,9 +2,8 @@
 // attributes from SSC-4). The attribute value list has the same shape as the WRITE ATTRIBUTE
 // parameter list, so its codec is exported for reuse.
 import type { CommandCodec, DecoderTable } from '../command';
-import { ByteReader, checkUint, flag } from '../bytes';
+import { ByteReader, checkUint, flag, newCdb, openCdb, putAsciiExact, putU16, putU32, putU8 } from '../bytes';
 import { invalidCdbField, invalidParamField } from '../errors';
-import { newCdb, openCdb, putU16, putU32, putU8 } from './codec-util';
 
 export const READ_ATTRIBUTE_OPCODE = 0x8c;
 
@@ -214,13 +213,8 @@ function attributeValueBytes(a: MamAttribute): Buffer {
       if (a.value.length !== a.length) throw new RangeError(`attribute value is not ${a.length} bytes`);
       return a.value;
     case 'ascii': {
-      if (!/^[\x20-\x7e]*$/.test(a.value) || a.value.length > a.length || / $/.test(a.value)) {
-        throw new RangeError(
-          `ASCII attribute "${a.value}" is not printable, too long or has trailing spaces`,
-        );
-      }
-      const b = Buffer.alloc(a.length, 0x20);
-      b.write(a.value, 0, 'latin1');
+      const b = Buffer.alloc(a.length);
+      putAsciiExact(b, a.value, 0, a.length, 'ASCII attribute');
       return b;
     }
     case 'text': {
@@ -316,23 +310,35 @@ export interface AttributeValuesData {
   attributes: MamAttribute[];
 }
 
-/** AVAILABLE DATA (4 bytes, n-3) followed by the attributes. */
-export function encodeAttributeValuesData(v: AttributeValuesData): Buffer {
-  const body = Buffer.concat(v.attributes.map(encodeMamAttribute));
+/** ATTRIBUTE VALUES and ATTRIBUTE LIST data: AVAILABLE DATA (4 bytes, n-3) in front of `body`. */
+function withAvailableData(body: Buffer): Buffer {
   const b = Buffer.alloc(4 + body.length);
   putU32(b, body.length, 0, 'available data');
   body.copy(b, 4);
   return b;
 }
 
-/** AVAILABLE DATA bytes must be present (05/1A/00 otherwise); extra bytes after them are ignored. */
-export function decodeAttributeValuesData(buf: Buffer): AttributeValuesData {
+/**
+ * Read AVAILABLE DATA and require the bytes it announces (05/1A/00 otherwise; extra bytes after
+ * them are ignored). `pairs`: the data is a list of 2-byte identifiers, so an odd length is 05/26/00.
+ */
+function openAvailableData(buf: Buffer, what: string, pairs = false): { r: ByteReader; end: number } {
   const r = new ByteReader(buf, 'data-in');
   const available = r.u32(0, 'AVAILABLE DATA');
-  r.need(4, available, `attribute values (AVAILABLE DATA ${available})`);
+  if (pairs && available % 2 !== 0) throw invalidParamField(0, `AVAILABLE DATA ${available} is odd`);
+  r.need(4, available, `${what} (AVAILABLE DATA ${available})`);
+  return { r, end: 4 + available };
+}
+
+export function encodeAttributeValuesData(v: AttributeValuesData): Buffer {
+  return withAvailableData(Buffer.concat(v.attributes.map(encodeMamAttribute)));
+}
+
+export function decodeAttributeValuesData(buf: Buffer): AttributeValuesData {
+  const { r, end } = openAvailableData(buf, 'attribute values');
   const attributes: MamAttribute[] = [];
-  for (let off = 4; off < 4 + available;) {
-    const { attribute, size } = readMamAttribute(r, off, 4 + available);
+  for (let off = 4; off < end;) {
+    const { attribute, size } = readMamAttribute(r, off, end);
     attributes.push(attribute);
     off += size;
   }
@@ -350,19 +356,15 @@ export interface AttributeListData {
 }
 
 export function encodeAttributeListData(v: AttributeListData): Buffer {
-  const b = Buffer.alloc(4 + 2 * v.attributeIdentifiers.length);
-  b.writeUInt32BE(2 * v.attributeIdentifiers.length, 0);
-  v.attributeIdentifiers.forEach((id, i) => putU16(b, id, 4 + 2 * i, 'attributeIdentifier'));
-  return b;
+  const body = Buffer.alloc(2 * v.attributeIdentifiers.length);
+  v.attributeIdentifiers.forEach((id, i) => putU16(body, id, 2 * i, 'attributeIdentifier'));
+  return withAvailableData(body);
 }
 
 export function decodeAttributeListData(buf: Buffer): AttributeListData {
-  const r = new ByteReader(buf, 'data-in');
-  const available = r.u32(0, 'AVAILABLE DATA');
-  if (available % 2 !== 0) throw invalidParamField(0, `AVAILABLE DATA ${available} is odd`);
-  r.need(4, available, `attribute list (AVAILABLE DATA ${available})`);
+  const { r, end } = openAvailableData(buf, 'attribute list', true);
   const attributeIdentifiers: number[] = [];
-  for (let off = 4; off < 4 + available; off += 2) attributeIdentifiers.push(r.u16(off));
+  for (let off = 4; off < end; off += 2) attributeIdentifiers.push(r.u16(off));
   return { attributeIdentifiers };
 }
 

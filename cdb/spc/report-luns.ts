@@ -3,8 +3,8 @@
 // Truncation: the device returns min(ALLOCATION LENGTH, LUN LIST LENGTH + 8) bytes. The decoder keeps
 // every complete 8-byte LUN present within LUN LIST LENGTH and drops a partial one;
 // `reportLunsDataLength` (LUN LIST LENGTH + 8) tells the initiator how much to ask for.
-import { ByteReader, checkUint } from '../bytes';
-import { illegalRequest, invalidCdbField, invalidOpcode, invalidParamField } from '../errors';
+import { ByteReader, checkUint, newCdb, openCdb, putU32, putU8 } from '../bytes';
+import { illegalRequest, invalidCdbField, invalidParamField } from '../errors';
 
 export const REPORT_LUNS = 0xa0;
 
@@ -31,11 +31,9 @@ export interface ReportLunsCdb {
 }
 
 export function encodeReportLunsCdb(v: ReportLunsCdb): Buffer {
-  const cdb = Buffer.alloc(12);
-  cdb[0] = REPORT_LUNS;
-  cdb[2] = checkUint(v.selectReport, 8, 'selectReport');
-  cdb.writeUInt32BE(checkUint(v.allocationLength, 32, 'allocationLength'), 6);
-  cdb[11] = checkUint(v.control, 8, 'control');
+  const cdb = newCdb(REPORT_LUNS, 12, v.control);
+  putU8(cdb, v.selectReport, 2, 'selectReport');
+  putU32(cdb, v.allocationLength, 6, 'allocationLength');
   return cdb;
 }
 
@@ -45,10 +43,7 @@ function validSelectReport(v: number): boolean {
 }
 
 export function decodeReportLunsCdb(cdb: Buffer): ReportLunsCdb {
-  const r = new ByteReader(cdb, 'cdb');
-  const opcode = r.u8(0, 'OPERATION CODE');
-  if (opcode !== REPORT_LUNS) throw invalidOpcode(opcode);
-  r.need(0, 12, 'REPORT LUNS CDB');
+  const r = openCdb(cdb, REPORT_LUNS, 12, 'REPORT LUNS');
   const selectReport = r.u8(2);
   if (!validSelectReport(selectReport)) {
     throw invalidCdbField(2, `SELECT REPORT ${selectReport.toString(16)}h is reserved`);
@@ -66,7 +61,7 @@ export interface ReportLunsData {
 
 export function encodeReportLunsData(v: ReportLunsData): Buffer {
   const b = Buffer.alloc(8 + 8 * v.luns.length);
-  b.writeUInt32BE(checkUint(8 * v.luns.length, 32, 'LUN LIST LENGTH'), 0);
+  putU32(b, 8 * v.luns.length, 0, 'LUN LIST LENGTH');
   v.luns.forEach((lun, i) => {
     if (lun.length !== 8) throw new RangeError(`luns[${i}] must be 8 bytes, got ${lun.length}`);
     lun.copy(b, 8 + 8 * i);

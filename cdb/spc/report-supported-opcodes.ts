@@ -5,8 +5,8 @@
 // Truncation: all_commands data is decoded leniently (every complete command descriptor present
 // within COMMAND DATA LENGTH; `allCommandsDataLength` gives the full size). one_command data is
 // decoded strictly: the CDB usage data and a flagged timeouts descriptor must be present.
-import { ByteReader, checkUint, flag } from '../bytes';
-import { invalidCdbField, invalidOpcode, invalidParamField } from '../errors';
+import { ByteReader, checkUint, flag, newCdb, openCdb, putU16, putU32, putU8 } from '../bytes';
+import { invalidCdbField, invalidParamField } from '../errors';
 
 export const MAINTENANCE_IN = 0xa3;
 export const REPORT_SUPPORTED_OPERATION_CODES_SA = 0x0c;
@@ -34,25 +34,22 @@ export interface ReportSupportedOpcodesCdb {
 }
 
 export function encodeReportSupportedOpcodesCdb(v: ReportSupportedOpcodesCdb): Buffer {
-  const cdb = Buffer.alloc(12);
-  cdb[0] = MAINTENANCE_IN;
-  cdb[1] = REPORT_SUPPORTED_OPERATION_CODES_SA;
+  const cdb = newCdb(MAINTENANCE_IN, 12, v.control, REPORT_SUPPORTED_OPERATION_CODES_SA);
   cdb[2] = flag(v.rctd, 7) | checkUint(v.reportingOptions, 3, 'reportingOptions');
-  cdb[3] = checkUint(v.requestedOperationCode, 8, 'requestedOperationCode');
-  cdb.writeUInt16BE(checkUint(v.requestedServiceAction, 16, 'requestedServiceAction'), 4);
-  cdb.writeUInt32BE(checkUint(v.allocationLength, 32, 'allocationLength'), 6);
-  cdb[11] = checkUint(v.control, 8, 'control');
+  putU8(cdb, v.requestedOperationCode, 3, 'requestedOperationCode');
+  putU16(cdb, v.requestedServiceAction, 4, 'requestedServiceAction');
+  putU32(cdb, v.allocationLength, 6, 'allocationLength');
   return cdb;
 }
 
 export function decodeReportSupportedOpcodesCdb(cdb: Buffer): ReportSupportedOpcodesCdb {
-  const r = new ByteReader(cdb, 'cdb');
-  const opcode = r.u8(0, 'OPERATION CODE');
-  if (opcode !== MAINTENANCE_IN) throw invalidOpcode(opcode);
-  r.need(0, 12, 'REPORT SUPPORTED OPERATION CODES CDB');
-  if (r.bits(1, 0, 5) !== REPORT_SUPPORTED_OPERATION_CODES_SA) {
-    throw invalidCdbField(1, 'SERVICE ACTION is not REPORT SUPPORTED OPERATION CODES', 4);
-  }
+  const r = openCdb(
+    cdb,
+    MAINTENANCE_IN,
+    12,
+    'REPORT SUPPORTED OPERATION CODES',
+    REPORT_SUPPORTED_OPERATION_CODES_SA,
+  );
   const reportingOptions = r.bits(2, 0, 3);
   // SPC-4 table 292 reserves 011b-111b; SPC-5 defines 011b, which is accepted here.
   if (reportingOptions > REPORTING_OPTIONS.OPCODE_SA_IF_ANY) {
@@ -82,9 +79,9 @@ const TIMEOUTS_LENGTH = 12;
 function encodeTimeouts(t: CommandTimeoutsDescriptor): Buffer {
   const b = Buffer.alloc(TIMEOUTS_LENGTH);
   b.writeUInt16BE(0x000a, 0);
-  b[3] = checkUint(t.commandSpecific, 8, 'commandSpecific');
-  b.writeUInt32BE(checkUint(t.nominalCommandProcessingTimeout, 32, 'nominalCommandProcessingTimeout'), 4);
-  b.writeUInt32BE(checkUint(t.recommendedCommandTimeout, 32, 'recommendedCommandTimeout'), 8);
+  putU8(b, t.commandSpecific, 3, 'commandSpecific');
+  putU32(b, t.nominalCommandProcessingTimeout, 4, 'nominalCommandProcessingTimeout');
+  putU32(b, t.recommendedCommandTimeout, 8, 'recommendedCommandTimeout');
   return b;
 }
 
@@ -118,15 +115,15 @@ export interface AllCommandsData {
 export function encodeAllCommandsData(v: AllCommandsData): Buffer {
   const parts = v.commandDescriptors.map((c) => {
     const b = Buffer.alloc(8);
-    b[0] = checkUint(c.operationCode, 8, 'operationCode');
-    b.writeUInt16BE(checkUint(c.serviceAction, 16, 'serviceAction'), 2);
+    putU8(b, c.operationCode, 0, 'operationCode');
+    putU16(b, c.serviceAction, 2, 'serviceAction');
     b[5] = flag(c.commandTimeouts !== undefined, 1) | flag(c.servactv, 0);
-    b.writeUInt16BE(checkUint(c.cdbLength, 16, 'cdbLength'), 6);
+    putU16(b, c.cdbLength, 6, 'cdbLength');
     return c.commandTimeouts ? Buffer.concat([b, encodeTimeouts(c.commandTimeouts)]) : b;
   });
   const list = Buffer.concat(parts);
   const head = Buffer.alloc(4);
-  head.writeUInt32BE(checkUint(list.length, 32, 'COMMAND DATA LENGTH'), 0);
+  putU32(head, list.length, 0, 'COMMAND DATA LENGTH');
   return Buffer.concat([head, list]);
 }
 
@@ -200,7 +197,7 @@ export function encodeOneCommandData(v: OneCommandData): Buffer {
   }
   const head = Buffer.alloc(4);
   head[1] = flag(v.commandTimeouts !== undefined, 7) | support;
-  head.writeUInt16BE(checkUint(v.cdbUsageData.length, 16, 'CDB SIZE'), 2);
+  putU16(head, v.cdbUsageData.length, 2, 'CDB SIZE');
   const parts = [head, v.cdbUsageData];
   if (v.commandTimeouts) parts.push(encodeTimeouts(v.commandTimeouts));
   return Buffer.concat(parts);

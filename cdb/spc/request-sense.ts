@@ -1,6 +1,6 @@
 // REQUEST SENSE (SPC-4 6.39): opcode 03h, six bytes. DESC selects descriptor-format sense data;
 // the device server returns at most ALLOCATION LENGTH bytes (0 = none, which is not an error).
-import { ByteReader, checkUint, flag } from '../bytes';
+import { ByteReader, flag, newCdb, putU8 } from '../bytes';
 import { invalidOpcode } from '../errors';
 
 export const REQUEST_SENSE = 0x03;
@@ -14,11 +14,9 @@ export interface RequestSenseCdb {
 }
 
 export function encodeRequestSense(v: RequestSenseCdb): Buffer {
-  const cdb = Buffer.alloc(REQUEST_SENSE_LENGTH);
-  cdb[0] = REQUEST_SENSE;
+  const cdb = newCdb(REQUEST_SENSE, REQUEST_SENSE_LENGTH, v.control);
   cdb[1] = flag(v.desc, 0);
-  cdb[4] = checkUint(v.allocationLength, 8, 'ALLOCATION LENGTH');
-  cdb[5] = checkUint(v.control, 8, 'CONTROL');
+  putU8(cdb, v.allocationLength, 4, 'ALLOCATION LENGTH');
   return cdb;
 }
 

@@ -2,9 +2,8 @@
 // plus the 8-byte third-party device ID parameter list sent with LONGID = 1. The 6-byte forms
 // keep their SCSI-2 fields (3RDPTY, THIRD-PARTY DEVICE ID, EXTENT), obsolete since SPC-2.
 import type { CommandCodec, DecoderTable } from '../command';
-import { ByteReader, checkUint, flag } from '../bytes';
+import { bitsField, ByteReader, checkUint, flag, newCdb, openCdb, putU16, putU64, putU8 } from '../bytes';
 import { invalidCdbField, paramListLengthError } from '../errors';
-import { bitsField, newCdb, openCdb, putU16, putU64, putU8 } from './codec-util';
 
 export const RESERVE6_OPCODE = 0x16;
 export const RELEASE6_OPCODE = 0x17;

@@ -6,7 +6,7 @@
 // derived from it (first descriptor of each type); encodeSense refuses a value whose top-level
 // fields disagree with its descriptors, so decodeSense(encodeSense(v)) equals v. makeSense builds a
 // consistent value of either format.
-import { ByteReader, checkUint, checkUint64, flag } from '../bytes';
+import { ByteReader, checkUint, flag, putU16, putU64, putU8 } from '../bytes';
 import { invalidParamField, paramListLengthError, type SenseError } from '../errors';
 import { ascText } from './asc';
 import {
@@ -392,12 +392,12 @@ function encodeDescriptor(d: SenseDescriptor, senseKey: number): Buffer {
     case 'information': {
       const b = Buffer.alloc(12);
       b[2] = flag(d.valid, 7);
-      b.writeBigUInt64BE(checkUint64(d.information, 'INFORMATION'), 4);
+      putU64(b, d.information, 4, 'INFORMATION');
       return header(b, type);
     }
     case 'commandSpecificInformation': {
       const b = Buffer.alloc(12);
-      b.writeBigUInt64BE(checkUint64(d.commandSpecificInformation, 'COMMAND-SPECIFIC INFORMATION'), 4);
+      putU64(b, d.commandSpecificInformation, 4, 'COMMAND-SPECIFIC INFORMATION');
       return header(b, type);
     }
     case 'senseKeySpecific': {
@@ -407,7 +407,7 @@ function encodeDescriptor(d: SenseDescriptor, senseKey: number): Buffer {
     }
     case 'fieldReplaceableUnit': {
       const b = Buffer.alloc(4);
-      b[3] = checkUint(d.fieldReplaceableUnitCode, 8, 'FIELD REPLACEABLE UNIT CODE');
+      putU8(b, d.fieldReplaceableUnitCode, 3, 'FIELD REPLACEABLE UNIT CODE');
       return header(b, type);
     }
     case 'streamCommands': {
@@ -423,15 +423,15 @@ function encodeDescriptor(d: SenseDescriptor, senseKey: number): Buffer {
     case 'progressIndication': {
       const b = Buffer.alloc(8);
       b[2] = checkUint(d.senseKey, 4, 'SENSE KEY');
-      b[3] = checkUint(d.asc, 8, 'ADDITIONAL SENSE CODE');
-      b[4] = checkUint(d.ascq, 8, 'ADDITIONAL SENSE CODE QUALIFIER');
-      b.writeUInt16BE(checkUint(d.progressIndication, 16, 'PROGRESS INDICATION'), 6);
+      putU8(b, d.asc, 3, 'ADDITIONAL SENSE CODE');
+      putU8(b, d.ascq, 4, 'ADDITIONAL SENSE CODE QUALIFIER');
+      putU16(b, d.progressIndication, 6, 'PROGRESS INDICATION');
       return header(b, type);
     }
     case 'forwardedSenseData': {
       const b = Buffer.alloc(4 + d.senseData.length);
       b[2] = flag(d.forwardedSenseDataTruncated, 7) | checkUint(d.senseDataSource, 4, 'SENSE DATA SOURCE');
-      b[3] = checkUint(d.forwardedStatus, 8, 'FORWARDED STATUS');
+      putU8(b, d.forwardedStatus, 3, 'FORWARDED STATUS');
       d.senseData.copy(b, 4);
       return header(b, type);
     }
@@ -451,7 +451,7 @@ function encodeDescriptor(d: SenseDescriptor, senseKey: number): Buffer {
 
 function header(b: Buffer, type: number): Buffer {
   b[0] = type;
-  b[1] = checkUint(b.length - 2, 8, 'descriptor ADDITIONAL LENGTH');
+  putU8(b, b.length - 2, 1, 'descriptor ADDITIONAL LENGTH');
   return b;
 }
 
@@ -610,13 +610,20 @@ function decodeDescriptorFormat(
     descriptors.push(d);
     off += n;
   }
+  return descriptorSense(
+    { responseCode, senseKey, asc: r.u8(2), ascq: r.u8(3), sdatOvfl: r.bit(4, 7) },
+    descriptors,
+  );
+}
+
+/** A descriptor-format SenseData whose top-level fields are derived from `descriptors`. */
+function descriptorSense(
+  head: Pick<DescriptorSenseData, 'responseCode' | 'senseKey' | 'asc' | 'ascq' | 'sdatOvfl'>,
+  descriptors: SenseDescriptor[],
+): DescriptorSenseData {
   const derived = deriveFromDescriptors(descriptors);
   const s: DescriptorSenseData = {
-    responseCode,
-    senseKey,
-    asc: r.u8(2),
-    ascq: r.u8(3),
-    sdatOvfl: r.bit(4, 7),
+    ...head,
     filemark: derived.filemark,
     eom: derived.eom,
     ili: derived.ili,
@@ -653,7 +660,7 @@ function encodeFixed(s: FixedSenseData): Buffer {
     }
     out.writeUInt32BE(Number(s.information), 3);
   }
-  out[7] = checkUint(out.length - 8, 8, 'ADDITIONAL SENSE LENGTH');
+  putU8(out, out.length - 8, 7, 'ADDITIONAL SENSE LENGTH');
   if (s.commandSpecificInformation < 0n || s.commandSpecificInformation > 0xffffffffn) {
     throw new RangeError(
       `COMMAND-SPECIFIC INFORMATION = ${s.commandSpecificInformation} does not fit in 4 bytes`,
@@ -662,7 +669,7 @@ function encodeFixed(s: FixedSenseData): Buffer {
   out.writeUInt32BE(Number(s.commandSpecificInformation), 8);
   out[12] = s.asc;
   out[13] = s.ascq;
-  out[14] = checkUint(s.fieldReplaceableUnitCode, 8, 'FIELD REPLACEABLE UNIT CODE');
+  putU8(out, s.fieldReplaceableUnitCode, 14, 'FIELD REPLACEABLE UNIT CODE');
   encodeSks(out, 15, s.senseKey, s.senseKeySpecific);
   s.additionalSenseBytes.copy(out, FIXED_SENSE_LENGTH);
   return out;
@@ -697,7 +704,7 @@ function encodeDescriptorFormat(s: DescriptorSenseData): Buffer {
   out[2] = s.asc;
   out[3] = s.ascq;
   out[4] = flag(s.sdatOvfl, 7);
-  out[7] = checkUint(body.length, 8, 'ADDITIONAL SENSE LENGTH');
+  putU8(out, body.length, 7, 'ADDITIONAL SENSE LENGTH');
   body.copy(out, 8);
   return out;
 }
@@ -771,22 +778,16 @@ export function makeSense(o: MakeSenseOptions): SenseData {
     descriptors.push({ kind: 'streamCommands', filemark: base.filemark, eom: base.eom, ili: base.ili });
   }
   descriptors.push(...(o.extraDescriptors ?? []));
-  const derived = deriveFromDescriptors(descriptors);
-  const s: DescriptorSenseData = {
-    responseCode: o.deferred ? SENSE_DESCRIPTOR_DEFERRED : SENSE_DESCRIPTOR_CURRENT,
-    ...base,
-    filemark: derived.filemark,
-    eom: derived.eom,
-    ili: derived.ili,
+  return descriptorSense(
+    {
+      responseCode: o.deferred ? SENSE_DESCRIPTOR_DEFERRED : SENSE_DESCRIPTOR_CURRENT,
+      senseKey: base.senseKey,
+      asc: base.asc,
+      ascq: base.ascq,
+      sdatOvfl: base.sdatOvfl,
+    },
     descriptors,
-  };
-  if (derived.information !== undefined) s.information = derived.information;
-  if (derived.commandSpecificInformation !== undefined)
-    s.commandSpecificInformation = derived.commandSpecificInformation;
-  if (derived.fieldReplaceableUnitCode !== undefined)
-    s.fieldReplaceableUnitCode = derived.fieldReplaceableUnitCode;
-  if (derived.senseKeySpecific !== undefined) s.senseKeySpecific = derived.senseKeySpecific;
-  return s;
+  );
 }
 
 /**

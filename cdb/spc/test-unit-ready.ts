@@ -1,5 +1,5 @@
 // TEST UNIT READY (SPC-4 6.47): opcode 00h, six bytes, nothing but the CONTROL byte.
-import { ByteReader, checkUint } from '../bytes';
+import { ByteReader, newCdb } from '../bytes';
 import { invalidOpcode } from '../errors';
 
 export const TEST_UNIT_READY = 0x00;
@@ -10,10 +10,7 @@ export interface TestUnitReadyCdb {
 }
 
 export function encodeTestUnitReady(v: TestUnitReadyCdb): Buffer {
-  const cdb = Buffer.alloc(TEST_UNIT_READY_LENGTH);
-  cdb[0] = TEST_UNIT_READY;
-  cdb[5] = checkUint(v.control, 8, 'CONTROL');
-  return cdb;
+  return newCdb(TEST_UNIT_READY, TEST_UNIT_READY_LENGTH, v.control);
 }
 
 /** Bytes past the sixth (e.g. an iSCSI CDB field padded to 16) are ignored. */

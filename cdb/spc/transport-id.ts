@@ -1,7 +1,7 @@
 // TransportIDs (SPC-4 7.6.4): the iSCSI forms (7.6.4.6) are decoded, any other protocol is kept
 // as opaque bytes. Used by PERSISTENT RESERVE IN (READ FULL STATUS) and OUT (SPEC_I_PT, REGISTER
 // AND MOVE).
-import { ByteReader, checkUint } from '../bytes';
+import { ByteReader, checkUint, putU16 } from '../bytes';
 import { invalidParamField } from '../errors';
 
 /** PROTOCOL IDENTIFIER values (SPC-4 7.6.1). */
@@ -55,7 +55,7 @@ function padIscsi(text: Buffer, formatCode: number): Buffer {
   const additionalLength = Math.max(20, Math.ceil((text.length + 1) / 4) * 4);
   const b = Buffer.alloc(4 + additionalLength);
   b[0] = (formatCode << 6) | PROTOCOL_IDENTIFIER.iscsi;
-  b.writeUInt16BE(checkUint(additionalLength, 16, 'iSCSI TransportID additional length'), 2);
+  putU16(b, additionalLength, 2, 'iSCSI TransportID additional length');
   text.copy(b, 4);
   return b;
 }

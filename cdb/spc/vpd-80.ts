@@ -1,5 +1,6 @@
 // Unit Serial Number VPD page, 80h (SPC-4 7.8.15).
-import { checkAscii, readVpdPage, writeVpdPage, type VpdPageHeader } from './inquiry';
+import { checkAscii } from '../bytes';
+import { readVpdPage, writeVpdPage, type VpdPageHeader } from './inquiry';
 
 export const VPD_UNIT_SERIAL_NUMBER = 0x80;
 

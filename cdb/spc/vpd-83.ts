@@ -2,9 +2,9 @@
 // The same descriptor format appears in other places (SBC-3 provisioning group descriptor in VPD
 // B2h, the identification CSCD descriptor E4h of EXTENDED COPY), so it has its own codec here.
 import { createHash } from 'node:crypto';
-import { ByteReader, checkUint, checkUint64, flag } from '../bytes';
+import { ByteReader, checkAscii, checkUint, checkUint64, flag, putU16, putU24, putU32 } from '../bytes';
 import { invalidParamField } from '../errors';
-import { checkAscii, readVpdPage, writeVpdPage, type VpdPageHeader } from './inquiry';
+import { readVpdPage, writeVpdPage, type VpdPageHeader } from './inquiry';
 
 export const VPD_DEVICE_IDENTIFICATION = 0x83;
 
@@ -183,7 +183,7 @@ export interface DeviceIdentificationPage extends VpdPageHeader {
 
 function u16Designator(value: number, name: string): Buffer {
   const b = Buffer.alloc(4);
-  b.writeUInt16BE(checkUint(value, 16, name), 2);
+  putU16(b, value, 2, name);
   return b;
 }
 
@@ -209,7 +209,7 @@ function u64(value: bigint): Buffer {
 
 function encodeEui64(d: Eui64Designator): Buffer {
   const head = Buffer.alloc(8);
-  head.writeUIntBE(checkUint(d.ieeeCompanyId, 24, 'ieeeCompanyId'), 0, 3);
+  putU24(head, d.ieeeCompanyId, 0, 'ieeeCompanyId');
   head.writeUIntBE(
     checkUint(d.vendorSpecificExtensionIdentifier, 40, 'vendorSpecificExtensionIdentifier'),
     3,
@@ -220,7 +220,7 @@ function encodeEui64(d: Eui64Designator): Buffer {
   }
   if (d.directoryId !== undefined) {
     const dir = Buffer.alloc(4);
-    dir.writeUInt32BE(checkUint(d.directoryId, 32, 'directoryId'));
+    putU32(dir, d.directoryId, 0, 'directoryId');
     return Buffer.concat([head, dir]);
   }
   if (d.identifierExtension !== undefined) {

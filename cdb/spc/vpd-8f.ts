@@ -4,7 +4,7 @@
 // sg3_utils sg_vpd. Descriptors with lists get a DESCRIPTOR PAD so their total length is a multiple
 // of four (7.8.17.2); decoding accepts any padding and any descriptor order. Descriptor types not listed here are kept as { descriptorType, bytes } with the
 // parameter bytes after the 4-byte header.
-import { ByteReader, checkUint } from '../bytes';
+import { ByteReader, checkUint, putU16, putU32, putU8 } from '../bytes';
 import { invalidParamField } from '../errors';
 import { readVpdPage, writeVpdPage, type VpdPageHeader } from './inquiry';
 
@@ -166,10 +166,10 @@ function encodeParameters(d: KnownThirdPartyCopyDescriptor): Buffer {
     }
     case 0x0004:
       return fixed(0x1c, (b) => {
-        b.writeUInt16BE(checkUint(d.maximumCscdDescriptorCount, 16, 'maximumCscdDescriptorCount'), 4);
-        b.writeUInt16BE(checkUint(d.maximumSegmentDescriptorCount, 16, 'maximumSegmentDescriptorCount'), 6);
-        b.writeUInt32BE(checkUint(d.maximumDescriptorListLength, 32, 'maximumDescriptorListLength'), 8);
-        b.writeUInt32BE(checkUint(d.maximumInlineDataLength, 32, 'maximumInlineDataLength'), 12);
+        putU16(b, d.maximumCscdDescriptorCount, 4, 'maximumCscdDescriptorCount');
+        putU16(b, d.maximumSegmentDescriptorCount, 6, 'maximumSegmentDescriptorCount');
+        putU32(b, d.maximumDescriptorListLength, 8, 'maximumDescriptorListLength');
+        putU32(b, d.maximumInlineDataLength, 12, 'maximumInlineDataLength');
       });
     case 0x0008: {
       const codes = d.descriptorTypeCodes.map((c) => checkUint(c, 8, 'descriptorTypeCodes[]'));
@@ -177,34 +177,26 @@ function encodeParameters(d: KnownThirdPartyCopyDescriptor): Buffer {
     }
     case 0x000c: {
       const b = Buffer.alloc(2 + 2 * d.cscdDescriptorIds.length);
-      b.writeUInt16BE(checkUint(2 * d.cscdDescriptorIds.length, 16, 'CSCD DESCRIPTOR IDS LIST LENGTH'), 0);
-      d.cscdDescriptorIds.forEach((id, i) =>
-        b.writeUInt16BE(checkUint(id, 16, 'cscdDescriptorIds[]'), 2 + 2 * i),
-      );
+      putU16(b, 2 * d.cscdDescriptorIds.length, 0, 'CSCD DESCRIPTOR IDS LIST LENGTH');
+      d.cscdDescriptorIds.forEach((id, i) => putU16(b, id, 2 + 2 * i, 'cscdDescriptorIds[]'));
       return padded(b);
     }
     case 0x8001:
       return fixed(0x20, (b) => {
-        b.writeUInt32BE(checkUint(d.totalConcurrentCopies, 32, 'totalConcurrentCopies'), 0);
-        b.writeUInt32BE(
-          checkUint(d.maximumIdentifiedConcurrentCopies, 32, 'maximumIdentifiedConcurrentCopies'),
-          4,
-        );
-        b.writeUInt32BE(checkUint(d.maximumSegmentLength, 32, 'maximumSegmentLength'), 8);
-        b[12] = checkUint(d.dataSegmentGranularity, 8, 'dataSegmentGranularity');
-        b[13] = checkUint(d.inlineDataGranularity, 8, 'inlineDataGranularity');
+        putU32(b, d.totalConcurrentCopies, 0, 'totalConcurrentCopies');
+        putU32(b, d.maximumIdentifiedConcurrentCopies, 4, 'maximumIdentifiedConcurrentCopies');
+        putU32(b, d.maximumSegmentLength, 8, 'maximumSegmentLength');
+        putU8(b, d.dataSegmentGranularity, 12, 'dataSegmentGranularity');
+        putU8(b, d.inlineDataGranularity, 13, 'inlineDataGranularity');
       });
     case 0x9101:
       return fixed(0x0c, (b) => {
-        b.writeUInt32BE(
-          checkUint(d.maximumStreamDeviceTransferSize, 32, 'maximumStreamDeviceTransferSize'),
-          0,
-        );
+        putU32(b, d.maximumStreamDeviceTransferSize, 0, 'maximumStreamDeviceTransferSize');
       });
     case 0xc001:
       return fixed(0x1c, (b) => {
-        b.writeUInt32BE(checkUint(d.heldDataLimit, 32, 'heldDataLimit'), 0);
-        b[4] = checkUint(d.heldDataGranularity, 8, 'heldDataGranularity');
+        putU32(b, d.heldDataLimit, 0, 'heldDataLimit');
+        putU8(b, d.heldDataGranularity, 4, 'heldDataGranularity');
       });
   }
 }
@@ -222,8 +214,8 @@ export function encodeThirdPartyCopyDescriptor(d: ThirdPartyCopyDescriptor): Buf
     params = encodeParameters(d);
   }
   const head = Buffer.alloc(4);
-  head.writeUInt16BE(checkUint(d.descriptorType, 16, 'descriptorType'), 0);
-  head.writeUInt16BE(checkUint(params.length, 16, 'DESCRIPTOR LENGTH'), 2);
+  putU16(head, d.descriptorType, 0, 'descriptorType');
+  putU16(head, params.length, 2, 'DESCRIPTOR LENGTH');
   return Buffer.concat([head, params]);
 }
 

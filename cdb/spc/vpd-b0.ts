@@ -4,7 +4,7 @@
 // A field beyond PAGE LENGTH is absent, and SBC-3 gives zero the meaning "not reported / no limit"
 // for every field here, so an absent field decodes as 0 (false for UGAVALID). Encoding always writes
 // the full 64-byte page (PAGE LENGTH 3Ch).
-import { checkUint, checkUint64, flag } from '../bytes';
+import { checkUint, flag, putU16, putU32, putU64, putU8 } from '../bytes';
 import { readVpdPage, writeVpdPage, type VpdPageHeader } from './inquiry';
 
 export const VPD_BLOCK_LIMITS = 0xb0;
@@ -38,29 +38,32 @@ export function encodeBlockLimits(v: BlockLimitsPage): Buffer {
   const b = Buffer.alloc(PAGE_LENGTH);
   // Offsets below are page offsets minus 4.
   b[0] = flag(v.wsnz, 0);
-  b[1] = checkUint(v.maximumCompareAndWriteLength, 8, 'maximumCompareAndWriteLength');
-  b.writeUInt16BE(checkUint(v.optimalTransferLengthGranularity, 16, 'optimalTransferLengthGranularity'), 2);
-  const u32 = (value: number, off: number, name: string): void => {
-    b.writeUInt32BE(checkUint(value, 32, name), off);
-  };
-  u32(v.maximumTransferLength, 4, 'maximumTransferLength');
-  u32(v.optimalTransferLength, 8, 'optimalTransferLength');
-  u32(v.maximumPrefetchLength, 12, 'maximumPrefetchLength');
-  u32(v.maximumUnmapLbaCount, 16, 'maximumUnmapLbaCount');
-  u32(v.maximumUnmapBlockDescriptorCount, 20, 'maximumUnmapBlockDescriptorCount');
-  u32(v.optimalUnmapGranularity, 24, 'optimalUnmapGranularity');
-  u32(
+  putU8(b, v.maximumCompareAndWriteLength, 1, 'maximumCompareAndWriteLength');
+  putU16(b, v.optimalTransferLengthGranularity, 2, 'optimalTransferLengthGranularity');
+  putU32(b, v.maximumTransferLength, 4, 'maximumTransferLength');
+  putU32(b, v.optimalTransferLength, 8, 'optimalTransferLength');
+  putU32(b, v.maximumPrefetchLength, 12, 'maximumPrefetchLength');
+  putU32(b, v.maximumUnmapLbaCount, 16, 'maximumUnmapLbaCount');
+  putU32(b, v.maximumUnmapBlockDescriptorCount, 20, 'maximumUnmapBlockDescriptorCount');
+  putU32(b, v.optimalUnmapGranularity, 24, 'optimalUnmapGranularity');
+  putU32(
+    b,
     checkUint(v.unmapGranularityAlignment, 31, 'unmapGranularityAlignment'),
     28,
     'unmapGranularityAlignment',
   );
   b[28] |= flag(v.ugavalid, 7);
-  b.writeBigUInt64BE(checkUint64(v.maximumWriteSameLength, 'maximumWriteSameLength'), 32);
-  u32(v.maximumAtomicTransferLength, 40, 'maximumAtomicTransferLength');
-  u32(v.atomicAlignment, 44, 'atomicAlignment');
-  u32(v.atomicTransferLengthGranularity, 48, 'atomicTransferLengthGranularity');
-  u32(v.maximumAtomicTransferLengthWithAtomicBoundary, 52, 'maximumAtomicTransferLengthWithAtomicBoundary');
-  u32(v.maximumAtomicBoundarySize, 56, 'maximumAtomicBoundarySize');
+  putU64(b, v.maximumWriteSameLength, 32, 'maximumWriteSameLength');
+  putU32(b, v.maximumAtomicTransferLength, 40, 'maximumAtomicTransferLength');
+  putU32(b, v.atomicAlignment, 44, 'atomicAlignment');
+  putU32(b, v.atomicTransferLengthGranularity, 48, 'atomicTransferLengthGranularity');
+  putU32(
+    b,
+    v.maximumAtomicTransferLengthWithAtomicBoundary,
+    52,
+    'maximumAtomicTransferLengthWithAtomicBoundary',
+  );
+  putU32(b, v.maximumAtomicBoundarySize, 56, 'maximumAtomicBoundarySize');
   return writeVpdPage(v, VPD_BLOCK_LIMITS, b);
 }
 

@@ -1,7 +1,7 @@
 // Block Device Characteristics VPD page, B1h (SBC-3 6.6.2; PRODUCT TYPE, ZONED and FUAB/VBULS from
 // SBC-4 6.6.2). As for B0h, fields beyond PAGE LENGTH decode as 0 (= not reported); encoding writes
 // the 64-byte page (PAGE LENGTH 3Ch).
-import { checkUint, flag } from '../bytes';
+import { checkUint, flag, putU16, putU8 } from '../bytes';
 import { readVpdPage, writeVpdPage, type VpdPageHeader } from './inquiry';
 
 export const VPD_BLOCK_DEVICE_CHARACTERISTICS = 0xb1;
@@ -31,8 +31,8 @@ export interface BlockDeviceCharacteristicsPage extends VpdPageHeader {
 
 export function encodeBlockDeviceCharacteristics(v: BlockDeviceCharacteristicsPage): Buffer {
   const b = Buffer.alloc(PAGE_LENGTH);
-  b.writeUInt16BE(checkUint(v.mediumRotationRate, 16, 'mediumRotationRate'), 0);
-  b[2] = checkUint(v.productType, 8, 'productType');
+  putU16(b, v.mediumRotationRate, 0, 'mediumRotationRate');
+  putU8(b, v.productType, 2, 'productType');
   b[3] =
     (checkUint(v.wabereq, 2, 'wabereq') << 6) |
     (checkUint(v.wacereq, 2, 'wacereq') << 4) |

@@ -1,7 +1,7 @@
 // Logical Block Provisioning VPD page, B2h (SBC-3 6.6.4; MINIMUM PERCENTAGE, THRESHOLD PERCENTAGE and
 // the 3-bit LBPRZ from SBC-4 6.6.6 -- in SBC-3 the upper LBPRZ bits are reserved and read as zero).
 // The provisioning group descriptor is a designation descriptor (SPC-4 7.8.6.1), present iff DP=1.
-import { checkUint, flag } from '../bytes';
+import { checkUint, flag, putU8 } from '../bytes';
 import { invalidParamField } from '../errors';
 import { readVpdPage, writeVpdPage, type VpdPageHeader } from './inquiry';
 import { encodeDesignationDescriptor, readDesignationDescriptor, type DesignationDescriptor } from './vpd-83';
@@ -39,7 +39,7 @@ export function encodeLogicalBlockProvisioning(v: LogicalBlockProvisioningPage):
     throw new RangeError('dp must be set exactly when provisioningGroupDescriptor is given');
   }
   const b = Buffer.alloc(4);
-  b[0] = checkUint(v.thresholdExponent, 8, 'thresholdExponent');
+  putU8(b, v.thresholdExponent, 0, 'thresholdExponent');
   b[1] =
     flag(v.lbpu, 7) |
     flag(v.lbpws, 6) |
@@ -50,7 +50,7 @@ export function encodeLogicalBlockProvisioning(v: LogicalBlockProvisioningPage):
   b[2] =
     (checkUint(v.minimumPercentage, 5, 'minimumPercentage') << 3) |
     checkUint(v.provisioningType, 3, 'provisioningType');
-  b[3] = checkUint(v.thresholdPercentage, 8, 'thresholdPercentage');
+  putU8(b, v.thresholdPercentage, 3, 'thresholdPercentage');
   const descriptor = v.provisioningGroupDescriptor
     ? encodeDesignationDescriptor(v.provisioningGroupDescriptor)
     : Buffer.alloc(0);

@@ -1,27 +1,6 @@
-// Helpers shared by the SSC codecs: CDB framing checks, signed counts and checked ASCII fields.
+// Signed (two's complement) count fields used by the SSC codecs. CDB framing and the unsigned
+// checked writers are in ../bytes.
 import { ByteReader, checkUint } from '../bytes';
-import { invalidCdbField, invalidOpcode } from '../errors';
-
-/**
- * Open a CDB for decoding: the OPERATION CODE must match and the buffer must hold the whole CDB.
- * Longer buffers are accepted (transports such as iSCSI carry CDBs in a 16-byte field) and the
- * trailing bytes are ignored.
- */
-export function openCdb(cdb: Buffer, opcode: number, cdbLength: number, name: string): ByteReader {
-  if (cdb.length === 0) throw invalidCdbField(0, `${name}: empty CDB`);
-  if (cdb[0] !== opcode) throw invalidOpcode(cdb[0]);
-  const r = new ByteReader(cdb, 'cdb');
-  r.need(0, cdbLength, `${name} CDB`);
-  return r;
-}
-
-/** A zeroed CDB of `cdbLength` bytes with the OPERATION CODE and CONTROL byte filled in. */
-export function newCdb(opcode: number, cdbLength: number, control: number): Buffer {
-  const b = Buffer.alloc(cdbLength);
-  b[0] = opcode;
-  b[cdbLength - 1] = checkUint(control, 8, 'control');
-  return b;
-}
 
 // --- signed counts (two's complement), e.g. SPACE(6) COUNT (SSC-4 6.6) -------------------------
 
@@ -66,37 +45,4 @@ export function putSigned64(buf: Buffer, value: bigint, off: number, name = 'sig
     throw new RangeError(`${name} = ${value} does not fit in a signed 64-bit field`);
   }
   buf.writeBigInt64BE(value, off);
-}
-
-/** Write an unsigned 32-bit field after a range check. */
-export function putU32(buf: Buffer, value: number, off: number, name: string): void {
-  buf.writeUInt32BE(checkUint(value, 32, name), off);
-}
-
-/** Write an unsigned 16-bit field after a range check. */
-export function putU16(buf: Buffer, value: number, off: number, name: string): void {
-  buf.writeUInt16BE(checkUint(value, 16, name), off);
-}
-
-/** Write an unsigned 8-bit field after a range check. */
-export function putU8(buf: Buffer, value: number, off: number, name: string): void {
-  buf[off] = checkUint(value, 8, name);
-}
-
-/** Write an unsigned 64-bit field after a range check. */
-export function putU64(buf: Buffer, value: bigint, off: number, name: string): void {
-  if (value < 0n || value >= 1n << 64n) throw new RangeError(`${name} = ${value} does not fit in 64 bits`);
-  buf.writeBigUInt64BE(value, off);
-}
-
-/**
- * Space-padded ASCII field (SPC-4 4.3.1). Unlike bytes.putAscii this refuses values that would be
- * truncated or changed on the way back (too long, non-printable, trailing spaces).
- */
-export function putAsciiExact(buf: Buffer, value: string, off: number, n: number, name: string): void {
-  if (value.length > n) throw new RangeError(`${name} "${value}" is longer than ${n} bytes`);
-  if (!/^[\x20-\x7e]*$/.test(value)) throw new RangeError(`${name} "${value}" is not printable ASCII`);
-  if (/ $/.test(value)) throw new RangeError(`${name} "${value}" has trailing spaces`);
-  buf.fill(0x20, off, off + n);
-  buf.write(value, off, n, 'latin1');
 }

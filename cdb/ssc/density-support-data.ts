@@ -1,9 +1,8 @@
 // REPORT DENSITY SUPPORT data with MEDIUM TYPE=0 (SSC-4 7.9): a 4-byte header and 52-byte density
 // support data block descriptors.
-import { checkUint, ByteReader, flag } from '../bytes';
+import { ByteReader, flag, putAsciiExact, putU16, putU24, putU32, putU8 } from '../bytes';
 import { invalidParamField } from '../errors';
-import { putAsciiExact, putU16, putU32, putU8 } from './common';
-import { densitySupportHeader, walkDescriptors } from './density-support-header';
+import { encodeDescriptors, walkDescriptors } from './density-support-header';
 
 export const DENSITY_DESCRIPTOR_LENGTH = 52;
 /** DESCRIPTOR LENGTH value when DLV=1: the bytes after byte 4 of the descriptor (002Fh). */
@@ -41,7 +40,7 @@ function encodeDescriptor(d: DensitySupportDescriptor, b: Buffer, off: number): 
   putU8(b, d.secondaryDensityCode, off + 1, 'secondaryDensityCode');
   b[off + 2] = flag(d.wrtok, 7) | flag(d.dup, 6) | flag(d.deflt, 5) | flag(d.dlv, 0);
   if (d.dlv) b.writeUInt16BE(DENSITY_DESCRIPTOR_LENGTH_FIELD, off + 3);
-  b.writeUIntBE(checkUint(d.bitsPerMm, 24, 'bitsPerMm'), off + 5, 3);
+  putU24(b, d.bitsPerMm, off + 5, 'bitsPerMm');
   putU16(b, d.mediaWidth, off + 8, 'mediaWidth');
   putU16(b, d.tracks, off + 10, 'tracks');
   putU32(b, d.capacity, off + 12, 'capacity');
@@ -51,9 +50,7 @@ function encodeDescriptor(d: DensitySupportDescriptor, b: Buffer, off: number): 
 }
 
 export function encodeDensitySupportData(v: DensitySupportData): Buffer {
-  const body = Buffer.alloc(v.descriptors.length * DENSITY_DESCRIPTOR_LENGTH);
-  v.descriptors.forEach((d, i) => encodeDescriptor(d, body, i * DENSITY_DESCRIPTOR_LENGTH));
-  return Buffer.concat([densitySupportHeader(body.length), body]);
+  return encodeDescriptors(v.descriptors, DENSITY_DESCRIPTOR_LENGTH, encodeDescriptor);
 }
 
 function descriptorSize(r: ByteReader, off: number): number {

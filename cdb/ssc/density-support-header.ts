@@ -1,8 +1,7 @@
 // REPORT DENSITY SUPPORT response header (SSC-4 7.9), shared by the density support data and the
 // medium type data: bytes 0-1 AVAILABLE DENSITY SUPPORT LENGTH (n - 1), bytes 2-3 reserved.
-import { ByteReader } from '../bytes';
+import { ByteReader, putU16 } from '../bytes';
 import { invalidParamField } from '../errors';
-import { putU16 } from './common';
 
 /**
  * Total size of a REPORT DENSITY SUPPORT response as the device announces it (AVAILABLE DENSITY
@@ -51,4 +50,18 @@ export function densitySupportHeader(descriptorBytes: number): Buffer {
   const h = Buffer.alloc(4);
   putU16(h, descriptorBytes + 2, 0, 'AVAILABLE DENSITY SUPPORT LENGTH');
   return h;
+}
+
+/**
+ * A whole REPORT DENSITY SUPPORT response: the header, then one `size`-byte descriptor per entry
+ * written by `write` at its offset in the zeroed descriptor list.
+ */
+export function encodeDescriptors<T>(
+  descriptors: readonly T[],
+  size: number,
+  write: (d: T, b: Buffer, off: number) => void,
+): Buffer {
+  const body = Buffer.alloc(descriptors.length * size);
+  descriptors.forEach((d, i) => write(d, body, i * size));
+  return Buffer.concat([densitySupportHeader(body.length), body]);
 }

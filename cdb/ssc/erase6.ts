@@ -1,7 +1,6 @@
 // ERASE(6) (SSC-4 6.2): byte 1 bit 1 IMMED, bit 0 LONG. (The SSC-5 byte 2 fields METHOD/SMD/VCM
 // are not decoded.)
-import { flag } from '../bytes';
-import { newCdb, openCdb } from './common';
+import { flag, newCdb, openCdb } from '../bytes';
 
 export const ERASE6_OPCODE = 0x19;
 export const ERASE6_CDB_LENGTH = 6;

@@ -1,7 +1,6 @@
 // LOAD UNLOAD (SSC-4 7.3): byte 1 bit 0 IMMED; byte 4 bit 3 HOLD, bit 2 EOT, bit 1 RETEN, bit 0 LOAD.
-import { flag } from '../bytes';
+import { flag, newCdb, openCdb } from '../bytes';
 import { invalidCdbField } from '../errors';
-import { newCdb, openCdb } from './common';
 
 export const LOAD_UNLOAD_OPCODE = 0x1b;
 export const LOAD_UNLOAD_CDB_LENGTH = 6;

@@ -1,7 +1,6 @@
 // LOCATE(10) (SSC-4 6.3): byte 1 bit 2 BT, bit 1 CP, bit 0 IMMED; bytes 3-6 LOGICAL OBJECT
 // IDENTIFIER; byte 8 PARTITION (used only when CP=1).
-import { flag } from '../bytes';
-import { newCdb, openCdb, putU32, putU8 } from './common';
+import { flag, newCdb, openCdb, putU32, putU8 } from '../bytes';
 
 export const LOCATE10_OPCODE = 0x2b;
 export const LOCATE10_CDB_LENGTH = 10;

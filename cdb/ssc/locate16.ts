@@ -1,8 +1,7 @@
 // LOCATE(16) (SSC-4 7.4): byte 1 bits 5-3 DEST_TYPE, bit 1 CP, bit 0 IMMED; byte 2 bit 0 BAM;
 // byte 3 PARTITION; bytes 4-11 LOGICAL IDENTIFIER.
-import { checkUint, flag } from '../bytes';
+import { checkUint, flag, newCdb, openCdb, putU64, putU8 } from '../bytes';
 import { invalidCdbField } from '../errors';
-import { newCdb, openCdb, putU64, putU8 } from './common';
 
 export const LOCATE16_OPCODE = 0x92;
 export const LOCATE16_CDB_LENGTH = 16;

@@ -1,9 +1,8 @@
 // REPORT DENSITY SUPPORT data with MEDIUM TYPE=1 (SSC-4 7.9): a 4-byte header and 56-byte medium
 // type descriptors (DESCRIPTOR LENGTH 0034h).
-import { ByteReader } from '../bytes';
+import { ByteReader, putAsciiExact, putU16, putU8 } from '../bytes';
 import { invalidParamField } from '../errors';
-import { putAsciiExact, putU16, putU8 } from './common';
-import { densitySupportHeader, walkDescriptors } from './density-support-header';
+import { encodeDescriptors, walkDescriptors } from './density-support-header';
 
 export const MEDIUM_TYPE_DESCRIPTOR_LENGTH = 56;
 /** DESCRIPTOR LENGTH field value: the bytes after byte 3 of the descriptor. */
@@ -44,9 +43,7 @@ function encodeDescriptor(d: MediumTypeDescriptor, b: Buffer, off: number): void
 }
 
 export function encodeMediumTypeData(v: MediumTypeData): Buffer {
-  const body = Buffer.alloc(v.descriptors.length * MEDIUM_TYPE_DESCRIPTOR_LENGTH);
-  v.descriptors.forEach((d, i) => encodeDescriptor(d, body, i * MEDIUM_TYPE_DESCRIPTOR_LENGTH));
-  return Buffer.concat([densitySupportHeader(body.length), body]);
+  return encodeDescriptors(v.descriptors, MEDIUM_TYPE_DESCRIPTOR_LENGTH, encodeDescriptor);
 }
 
 function descriptorSize(r: ByteReader, off: number): number {

@@ -1,6 +1,5 @@
 // READ BLOCK LIMITS data with MLOI=0 (SSC-4 7.6): 6 bytes of block length limits.
-import { checkUint, ByteReader } from '../bytes';
-import { putU16 } from './common';
+import { ByteReader, checkUint, putU16, putU24 } from '../bytes';
 import { READ_BLOCK_LIMITS_DATA_LENGTH } from './read-block-limits';
 
 export interface ReadBlockLimitsData {
@@ -15,7 +14,7 @@ export interface ReadBlockLimitsData {
 export function encodeReadBlockLimitsData(v: ReadBlockLimitsData): Buffer {
   const b = Buffer.alloc(READ_BLOCK_LIMITS_DATA_LENGTH);
   b[0] = checkUint(v.granularity, 5, 'granularity');
-  b.writeUIntBE(checkUint(v.maximumBlockLengthLimit, 24, 'maximumBlockLengthLimit'), 1, 3);
+  putU24(b, v.maximumBlockLengthLimit, 1, 'maximumBlockLengthLimit');
   putU16(b, v.minimumBlockLengthLimit, 4, 'minimumBlockLengthLimit');
   return b;
 }

@@ -1,7 +1,6 @@
 // READ BLOCK LIMITS data with MLOI=1 (SSC-4 7.6): 20 bytes, bytes 12-19 MAXIMUM LOGICAL OBJECT
 // IDENTIFIER, the rest reserved.
-import { ByteReader } from '../bytes';
-import { putU64 } from './common';
+import { ByteReader, putU64 } from '../bytes';
 import { READ_BLOCK_LIMITS_MLOI_DATA_LENGTH } from './read-block-limits';
 
 export interface ReadBlockLimitsMloiData {

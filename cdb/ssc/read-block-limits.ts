@@ -1,7 +1,6 @@
 // READ BLOCK LIMITS CDB (SSC-4 7.6): byte 1 bit 0 MLOI (report the maximum logical object
 // identifier, 20-byte data) instead of the 6-byte block length limits.
-import { flag } from '../bytes';
-import { newCdb, openCdb } from './common';
+import { flag, newCdb, openCdb } from '../bytes';
 
 export const READ_BLOCK_LIMITS_OPCODE = 0x05;
 export const READ_BLOCK_LIMITS_CDB_LENGTH = 6;

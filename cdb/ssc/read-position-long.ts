@@ -1,6 +1,5 @@
 // READ POSITION long form data, service action 06h (SSC-4 7.7): 32 bytes.
-import { ByteReader, flag } from '../bytes';
-import { putU32, putU64 } from './common';
+import { ByteReader, flag, putU32, putU64 } from '../bytes';
 import { READ_POSITION_LONG_LENGTH } from './read-position';
 
 export interface ReadPositionLong {

@@ -1,7 +1,7 @@
-// READ POSITION CDB (SSC-4 7.7): byte 1 bits 4-0 SERVICE ACTION, bytes 7-8 ALLOCATION LENGTH.
-import { checkUint } from '../bytes';
+// READ POSITION CDB (SSC-4 7.7): byte 1 bits 4-0 SERVICE ACTION, bytes 7-8 ALLOCATION LENGTH; and
+// the status bytes (flags, PARTITION NUMBER) that its short and extended data forms share.
+import { ByteReader, checkUint, flag, newCdb, openCdb, putU16, putU8 } from '../bytes';
 import { invalidCdbField } from '../errors';
-import { newCdb, openCdb, putU16 } from './common';
 
 export const READ_POSITION_OPCODE = 0x34;
 export const READ_POSITION_CDB_LENGTH = 10;
@@ -18,6 +18,53 @@ export type ReadPositionForm = (typeof ReadPositionForm)[keyof typeof ReadPositi
 export const READ_POSITION_SHORT_LENGTH = 20;
 export const READ_POSITION_LONG_LENGTH = 32;
 export const READ_POSITION_EXTENDED_LENGTH = 32;
+
+/**
+ * Byte 0 flags and byte 1 PARTITION NUMBER, laid out alike in the short and extended forms
+ * (SSC-4 7.7.2, 7.7.4). The long form has its own byte 0 (MPU, LONU) and a 4-byte partition number.
+ */
+export interface ReadPositionStatus {
+  /** BOP: at beginning of partition. */
+  bop: boolean;
+  /** EOP: between early warning and end of partition. */
+  eop: boolean;
+  /** LOCU: NUMBER OF LOGICAL OBJECTS IN OBJECT BUFFER is unknown. */
+  locu: boolean;
+  /** BYCU: NUMBER OF BYTES IN OBJECT BUFFER is unknown. */
+  bycu: boolean;
+  /** LOLU: the logical object locations are unknown (the older BPU bit). */
+  lolu: boolean;
+  /** PERR: a location field overflowed (use the long or extended form). */
+  perr: boolean;
+  /** BPEW: beyond programmable early warning. */
+  bpew: boolean;
+  partitionNumber: number;
+}
+
+export function putReadPositionStatus(b: Buffer, v: ReadPositionStatus): void {
+  b[0] =
+    flag(v.bop, 7) |
+    flag(v.eop, 6) |
+    flag(v.locu, 5) |
+    flag(v.bycu, 4) |
+    flag(v.lolu, 2) |
+    flag(v.perr, 1) |
+    flag(v.bpew, 0);
+  putU8(b, v.partitionNumber, 1, 'partitionNumber');
+}
+
+export function readReadPositionStatus(r: ByteReader): ReadPositionStatus {
+  return {
+    bop: r.bit(0, 7),
+    eop: r.bit(0, 6),
+    locu: r.bit(0, 5),
+    bycu: r.bit(0, 4),
+    lolu: r.bit(0, 2),
+    perr: r.bit(0, 1),
+    bpew: r.bit(0, 0),
+    partitionNumber: r.u8(1),
+  };
+}
 
 export interface ReadPosition {
   serviceAction: ReadPositionForm;

@@ -1,8 +1,7 @@
 // READ(6) for sequential-access devices (SSC-4 6.4). Disk READ(6) shares opcode 08h (SBC), so this
 // codec is registered for peripheral device type 1 only.
-import { checkUint, flag } from '../bytes';
+import { flag, newCdb, openCdb, putU24 } from '../bytes';
 import { invalidCdbField } from '../errors';
-import { newCdb, openCdb } from './common';
 
 export const READ6_OPCODE = 0x08;
 export const READ6_CDB_LENGTH = 6;
@@ -20,7 +19,7 @@ export interface Read6 {
 export function encodeRead6(v: Read6): Buffer {
   const b = newCdb(READ6_OPCODE, READ6_CDB_LENGTH, v.control);
   b[1] = flag(v.sili, 1) | flag(v.fixed, 0);
-  b.writeUIntBE(checkUint(v.transferLength, 24, 'transferLength'), 2, 3);
+  putU24(b, v.transferLength, 2, 'transferLength');
   return b;
 }
 

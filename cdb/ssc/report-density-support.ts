@@ -1,7 +1,6 @@
 // REPORT DENSITY SUPPORT CDB (SSC-4 7.9): byte 1 bit 1 MEDIUM TYPE, bit 0 MEDIA; bytes 7-8
 // ALLOCATION LENGTH.
-import { flag } from '../bytes';
-import { newCdb, openCdb, putU16 } from './common';
+import { flag, newCdb, openCdb, putU16 } from '../bytes';
 
 export const REPORT_DENSITY_SUPPORT_OPCODE = 0x44;
 export const REPORT_DENSITY_SUPPORT_CDB_LENGTH = 10;

@@ -1,6 +1,5 @@
 // REWIND (SSC-4 clause 7, REWIND command): byte 1 bit 0 IMMED.
-import { flag } from '../bytes';
-import { newCdb, openCdb } from './common';
+import { flag, newCdb, openCdb } from '../bytes';
 
 export const REWIND_OPCODE = 0x01;
 export const REWIND_CDB_LENGTH = 6;

@@ -1,8 +1,8 @@
 // SPACE(16) (SSC-4 clause 7, SPACE(16) command): CODE in byte 1 bits 3-0, COUNT bytes 4-11 (64-bit two's complement),
 // PARAMETER LENGTH bytes 12-13.
-import { checkUint } from '../bytes';
+import { checkUint, newCdb, openCdb, putU16 } from '../bytes';
 import { checkSpaceCode, type SpaceCode } from './space-code';
-import { newCdb, openCdb, putSigned64, putU16, signed64FromRaw } from './common';
+import { putSigned64, signed64FromRaw } from './common';
 
 export const SPACE16_OPCODE = 0x91;
 export const SPACE16_CDB_LENGTH = 16;

@@ -1,8 +1,8 @@
 // SPACE(6) (SSC-4 6.6): CODE in byte 1 bits 3-0, COUNT a 24-bit two's-complement signed value
 // (negative = toward beginning of partition).
-import { checkUint } from '../bytes';
+import { checkUint, newCdb, openCdb } from '../bytes';
 import { checkSpaceCode, type SpaceCode } from './space-code';
-import { newCdb, openCdb, putSigned24, readSigned24 } from './common';
+import { putSigned24, readSigned24 } from './common';
 
 export const SPACE6_OPCODE = 0x11;
 export const SPACE6_CDB_LENGTH = 6;

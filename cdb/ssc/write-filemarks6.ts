@@ -1,7 +1,6 @@
 // WRITE FILEMARKS(6) (SSC-4 6.9). WSMK (write setmarks) is the SSC-2 bit 1, obsolete since SSC-3;
 // it is kept so a target can see (and reject) it.
-import { checkUint, flag } from '../bytes';
-import { newCdb, openCdb } from './common';
+import { flag, newCdb, openCdb, putU24 } from '../bytes';
 
 export const WRITE_FILEMARKS6_OPCODE = 0x10;
 export const WRITE_FILEMARKS6_CDB_LENGTH = 6;
@@ -19,7 +18,7 @@ export interface WriteFilemarks6 {
 export function encodeWriteFilemarks6(v: WriteFilemarks6): Buffer {
   const b = newCdb(WRITE_FILEMARKS6_OPCODE, WRITE_FILEMARKS6_CDB_LENGTH, v.control);
   b[1] = flag(v.wsmk, 1) | flag(v.immed, 0);
-  b.writeUIntBE(checkUint(v.filemarkCount, 24, 'filemarkCount'), 2, 3);
+  putU24(b, v.filemarkCount, 2, 'filemarkCount');
   return b;
 }
 

@@ -1,7 +1,6 @@
 // WRITE(6) for sequential-access devices (SSC-4 6.8). Disk WRITE(6) shares opcode 0Ah (SBC), so
 // this codec is registered for peripheral device type 1 only.
-import { checkUint, flag } from '../bytes';
-import { newCdb, openCdb } from './common';
+import { flag, newCdb, openCdb, putU24 } from '../bytes';
 
 export const WRITE6_OPCODE = 0x0a;
 export const WRITE6_CDB_LENGTH = 6;
@@ -17,7 +16,7 @@ export interface Write6 {
 export function encodeWrite6(v: Write6): Buffer {
   const b = newCdb(WRITE6_OPCODE, WRITE6_CDB_LENGTH, v.control);
   b[1] = flag(v.fixed, 0);
-  b.writeUIntBE(checkUint(v.transferLength, 24, 'transferLength'), 2, 3);
+  putU24(b, v.transferLength, 2, 'transferLength');
   return b;
 }
 

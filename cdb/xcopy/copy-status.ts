@@ -4,7 +4,7 @@
 //
 // Truncation: all 12 bytes are needed (a shorter buffer is 05/1A/00); bytes past 12, which some
 // targets send, are ignored.
-import { ByteReader, checkUint } from '../bytes';
+import { ByteReader, checkUint, putU16, putU32, putU8 } from '../bytes';
 import { invalidParamField } from '../errors';
 
 export interface CopyStatus {
@@ -55,9 +55,9 @@ export function encodeCopyStatus(v: CopyStatus): Buffer {
   const buf = Buffer.alloc(COPY_STATUS_LENGTH);
   buf.writeUInt32BE(COPY_STATUS_LENGTH - 4, 0);
   buf[4] = (v.hdd ? 0x80 : 0) | checkUint(v.copyManagerStatus, 7, 'copyManagerStatus');
-  buf.writeUInt16BE(checkUint(v.segmentsProcessed, 16, 'segmentsProcessed'), 5);
-  buf[7] = checkUint(v.transferCountUnits, 8, 'transferCountUnits');
-  buf.writeUInt32BE(checkUint(v.transferCount, 32, 'transferCount'), 8);
+  putU16(buf, v.segmentsProcessed, 5, 'segmentsProcessed');
+  putU8(buf, v.transferCountUnits, 7, 'transferCountUnits');
+  putU32(buf, v.transferCount, 8, 'transferCount');
   return buf;
 }
 

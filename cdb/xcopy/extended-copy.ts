@@ -2,7 +2,7 @@
 // PARAMETER LIST LENGTH in bytes 10-13 (0 = nothing to copy, not an error), CONTROL in byte 15.
 // The same opcode carries EXTENDED COPY(LID4) (01h) and the token commands (10h, 11h, 1Ch); those
 // are not this codec's and answer 05/24/00 with the field pointer on the SERVICE ACTION field.
-import { ByteReader, checkUint } from '../bytes';
+import { ByteReader, newCdb, putU32 } from '../bytes';
 import { invalidCdbField, invalidOpcode } from '../errors';
 
 export const EXTENDED_COPY = 0x83;
@@ -34,10 +34,7 @@ export function decodeExtendedCopy(cdb: Buffer): ExtendedCopyCdb {
 }
 
 export function encodeExtendedCopy(v: ExtendedCopyCdb): Buffer {
-  const cdb = Buffer.alloc(EXTENDED_COPY_CDB_LENGTH);
-  cdb[0] = EXTENDED_COPY;
-  cdb[1] = EXTENDED_COPY_LID1;
-  cdb.writeUInt32BE(checkUint(v.parameterListLength, 32, 'parameterListLength'), 10);
-  cdb[15] = checkUint(v.control, 8, 'control');
+  const cdb = newCdb(EXTENDED_COPY, EXTENDED_COPY_CDB_LENGTH, v.control, EXTENDED_COPY_LID1);
+  putU32(cdb, v.parameterListLength, 10, 'parameterListLength');
   return cdb;
 }

@@ -5,7 +5,7 @@
 //
 // Truncation: bytes 0-59 are needed whenever AVAILABLE DATA is not 0 (else 05/1A/00); sense data
 // cut short by the allocation length is returned as far as present.
-import { ByteReader, checkUint } from '../bytes';
+import { ByteReader, putU16, putU8 } from '../bytes';
 import { invalidParamField } from '../errors';
 
 export interface FailedSegmentDetails {
@@ -47,8 +47,8 @@ export function encodeFailedSegmentDetails(v: FailedSegmentDetails): Buffer {
   }
   const buf = Buffer.alloc(SENSE_DATA_OFFSET + v.senseData.length);
   buf.writeUInt32BE(buf.length - 4, 0);
-  buf[56] = checkUint(v.copyCommandStatus, 8, 'copyCommandStatus');
-  buf.writeUInt16BE(checkUint(v.senseData.length, 16, 'sense data length'), 58);
+  putU8(buf, v.copyCommandStatus, 56, 'copyCommandStatus');
+  putU16(buf, v.senseData.length, 58, 'sense data length');
   v.senseData.copy(buf, SENSE_DATA_OFFSET);
   return buf;
 }

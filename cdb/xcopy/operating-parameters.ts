@@ -4,7 +4,7 @@
 // Truncation: the 44-byte fixed part must be present (a shorter buffer is 05/1A/00); the list of
 // implemented descriptor type codes may be cut short by the allocation length, in which case only
 // the codes present are returned (fullResponseLength() in response.ts tells the complete size).
-import { ByteReader, checkUint } from '../bytes';
+import { ByteReader, checkUint, putU16, putU32, putU8 } from '../bytes';
 import { invalidParamField } from '../errors';
 
 export interface OperatingParameters {
@@ -67,21 +67,21 @@ export function encodeOperatingParameters(v: OperatingParameters): Buffer {
   const buf = Buffer.alloc(OPERATING_PARAMETERS_FIXED_LENGTH + codes.length);
   buf.writeUInt32BE(buf.length - 4, 0);
   buf[4] = v.snlid ? 1 : 0;
-  buf.writeUInt16BE(checkUint(v.maximumCscdDescriptorCount, 16, 'maximumCscdDescriptorCount'), 8);
-  buf.writeUInt16BE(checkUint(v.maximumSegmentDescriptorCount, 16, 'maximumSegmentDescriptorCount'), 10);
-  buf.writeUInt32BE(checkUint(v.maximumDescriptorListLength, 32, 'maximumDescriptorListLength'), 12);
-  buf.writeUInt32BE(checkUint(v.maximumSegmentLength, 32, 'maximumSegmentLength'), 16);
-  buf.writeUInt32BE(checkUint(v.maximumInlineDataLength, 32, 'maximumInlineDataLength'), 20);
-  buf.writeUInt32BE(checkUint(v.heldDataLimit, 32, 'heldDataLimit'), 24);
-  buf.writeUInt32BE(checkUint(v.maximumStreamDeviceTransferSize, 32, 'maximumStreamDeviceTransferSize'), 28);
-  buf.writeUInt16BE(checkUint(v.totalConcurrentCopies, 16, 'totalConcurrentCopies'), 34);
-  buf[36] = checkUint(v.maximumConcurrentCopies, 8, 'maximumConcurrentCopies');
-  buf[37] = checkUint(v.dataSegmentGranularity, 8, 'dataSegmentGranularity');
-  buf[38] = checkUint(v.inlineDataGranularity, 8, 'inlineDataGranularity');
-  buf[39] = checkUint(v.heldDataGranularity, 8, 'heldDataGranularity');
+  putU16(buf, v.maximumCscdDescriptorCount, 8, 'maximumCscdDescriptorCount');
+  putU16(buf, v.maximumSegmentDescriptorCount, 10, 'maximumSegmentDescriptorCount');
+  putU32(buf, v.maximumDescriptorListLength, 12, 'maximumDescriptorListLength');
+  putU32(buf, v.maximumSegmentLength, 16, 'maximumSegmentLength');
+  putU32(buf, v.maximumInlineDataLength, 20, 'maximumInlineDataLength');
+  putU32(buf, v.heldDataLimit, 24, 'heldDataLimit');
+  putU32(buf, v.maximumStreamDeviceTransferSize, 28, 'maximumStreamDeviceTransferSize');
+  putU16(buf, v.totalConcurrentCopies, 34, 'totalConcurrentCopies');
+  putU8(buf, v.maximumConcurrentCopies, 36, 'maximumConcurrentCopies');
+  putU8(buf, v.dataSegmentGranularity, 37, 'dataSegmentGranularity');
+  putU8(buf, v.inlineDataGranularity, 38, 'inlineDataGranularity');
+  putU8(buf, v.heldDataGranularity, 39, 'heldDataGranularity');
   buf[43] = codes.length;
   codes.forEach((c, i) => {
-    buf[OPERATING_PARAMETERS_FIXED_LENGTH + i] = checkUint(c, 8, 'implemented descriptor type code');
+    putU8(buf, c, OPERATING_PARAMETERS_FIXED_LENGTH + i, 'implemented descriptor type code');
   });
   return buf;
 }

@@ -11,7 +11,7 @@
 //     both pointing at the descriptor's first byte;
 //  4. fields -> 05/26/00 with the field pointer on the offending byte.
 // Bytes after the inline data (a PARAMETER LIST LENGTH larger than the list) are ignored.
-import { ByteReader, checkUint } from '../bytes';
+import { ByteReader, checkUint, putU16, putU32, putU8 } from '../bytes';
 import { type SenseError, illegalRequest, invalidParamField, paramListLengthError } from '../errors';
 import {
   CSCD_DESCRIPTOR_UNIT,
@@ -91,14 +91,14 @@ export function encodeExtendedCopyParameterList(list: ExtendedCopyParameterList)
   const targets = list.targetDescriptors.map(encodeTargetDescriptor);
   const segments = list.segmentDescriptors.map(encodeSegmentDescriptor);
   const header = Buffer.alloc(PARAMETER_LIST_HEADER_LENGTH);
-  header[0] = checkUint(list.listIdentifier, 8, 'listIdentifier');
+  putU8(header, list.listIdentifier, 0, 'listIdentifier');
   header[1] =
     (list.str ? 0x20 : 0) |
     (checkUint(list.listIdUsage, 2, 'listIdUsage') << 3) |
     checkUint(list.priority, 3, 'priority');
-  header.writeUInt16BE(checkUint(sum(targets), 16, 'CSCD descriptor list length'), 2);
-  header.writeUInt32BE(checkUint(sum(segments), 32, 'segment descriptor list length'), 8);
-  header.writeUInt32BE(checkUint(list.inlineData.length, 32, 'inline data length'), 12);
+  putU16(header, sum(targets), 2, 'CSCD descriptor list length');
+  putU32(header, sum(segments), 8, 'segment descriptor list length');
+  putU32(header, list.inlineData.length, 12, 'inline data length');
   return Buffer.concat([header, ...targets, ...segments, list.inlineData]);
 }
 

@@ -2,7 +2,7 @@
 // IDENTIFIER in byte 2, ALLOCATION LENGTH in bytes 10-13, CONTROL in byte 15. This codec handles
 // the LID1 service actions; the rest (05h-08h: LID4 status/data, ROD tokens) answer 05/24/00 on
 // the SERVICE ACTION field.
-import { ByteReader, checkUint } from '../bytes';
+import { ByteReader, newCdb, putU32, putU8 } from '../bytes';
 import { invalidCdbField, invalidOpcode } from '../errors';
 
 export const RECEIVE_COPY_RESULTS = 0x84;
@@ -62,11 +62,8 @@ export function encodeReceiveCopyResults(v: ReceiveCopyResultsCdb): Buffer {
   if (v.serviceAction === RCR_SERVICE_ACTION.operatingParameters && v.listIdentifier !== 0) {
     throw new RangeError('OPERATING PARAMETERS has no LIST IDENTIFIER (byte 2 is reserved)');
   }
-  const cdb = Buffer.alloc(RECEIVE_COPY_RESULTS_CDB_LENGTH);
-  cdb[0] = RECEIVE_COPY_RESULTS;
-  cdb[1] = v.serviceAction;
-  cdb[2] = checkUint(v.listIdentifier, 8, 'listIdentifier');
-  cdb.writeUInt32BE(checkUint(v.allocationLength, 32, 'allocationLength'), 10);
-  cdb[15] = checkUint(v.control, 8, 'control');
+  const cdb = newCdb(RECEIVE_COPY_RESULTS, RECEIVE_COPY_RESULTS_CDB_LENGTH, v.control, v.serviceAction);
+  putU8(cdb, v.listIdentifier, 2, 'listIdentifier');
+  putU32(cdb, v.allocationLength, 10, 'allocationLength');
   return cdb;
 }

@@ -3,7 +3,7 @@
 //
 // Truncation: any buffer of at least 4 bytes decodes; when the allocation length cut the held data
 // short, heldData holds the bytes present (fullResponseLength() in response.ts gives the total).
-import { ByteReader, checkUint } from '../bytes';
+import { ByteReader, putU32 } from '../bytes';
 
 export interface ReceiveData {
   heldData: Buffer;
@@ -17,7 +17,7 @@ export function decodeReceiveData(buf: Buffer): ReceiveData {
 
 export function encodeReceiveData(v: ReceiveData): Buffer {
   const buf = Buffer.alloc(4 + v.heldData.length);
-  buf.writeUInt32BE(checkUint(v.heldData.length, 32, 'held data length'), 0);
+  putU32(buf, v.heldData.length, 0, 'held data length');
   v.heldData.copy(buf, 4);
   return buf;
 }

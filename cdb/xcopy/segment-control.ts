@@ -2,8 +2,9 @@
 // 07h verify CSCD (SPC-4 6.4.6.9), 10h write filemarks, 11h space, 12h locate (6.4.6.13-15),
 // 13h tape device image copy (6.4.6.16), 14h register persistent reservation key (6.4.6.17) and
 // 16h block device image copy (6.4.6.19). None of them has DC or CAT: byte 1 is reserved.
-import { ByteReader, putU24 } from '../bytes';
-import { checkTypeCode, putCscdId, putU32, putU64, segmentBuffer } from './segment-header';
+import { ByteReader, checkUint, putU24, putU32, putU64 } from '../bytes';
+import { putSigned24, readSigned24 } from '../ssc/common';
+import { newSegment } from './segment-header';
 
 /** 07h: check that a CSCD is reachable (TUR=1: with TEST UNIT READY). */
 export interface VerifyCscdSegment {
@@ -95,9 +96,6 @@ export function isControlSegment(s: { kind: string }): s is ControlSegment {
   return CONTROL_KINDS.includes(s.kind);
 }
 
-const SPACE_COUNT_MIN = -(2 ** 23);
-const SPACE_COUNT_MAX = 2 ** 23 - 1;
-
 /** Decode one control segment descriptor (code already known to be in CONTROL_SEGMENT_CODES). */
 export function readControlSegment(r: ByteReader, code: number): ControlSegment {
   switch (code) {
@@ -116,16 +114,14 @@ export function readControlSegment(r: ByteReader, code: number): ControlSegment 
         wImmed: r.bit(8, 0),
         filemarkCount: r.u24(9),
       };
-    case 0x11: {
-      const raw = r.u24(9);
+    case 0x11:
       return {
         kind: 'space',
         descriptorTypeCode: 0x11,
         destinationCscdDescriptorId: r.u16(6),
         code: r.bits(8, 0, 4),
-        count: raw >= 2 ** 23 ? raw - 2 ** 24 : raw,
+        count: readSigned24(r, 9),
       };
-    }
     case 0x12:
       return {
         kind: 'locate',
@@ -166,54 +162,40 @@ export function readControlSegment(r: ByteReader, code: number): ControlSegment 
 export function encodeControlSegment(s: ControlSegment): Buffer {
   switch (s.kind) {
     case 'verifyCscd': {
-      const buf = segmentBuffer(checkTypeCode(s.descriptorTypeCode, [0x07], s.kind), 12);
-      putCscdId(buf, 4, s.sourceCscdDescriptorId, 'sourceCscdDescriptorId');
+      const buf = newSegment(s, [0x07], 12, s.sourceCscdDescriptorId, null);
       buf[8] = s.tur ? 1 : 0;
       return buf;
     }
     case 'writeFilemarks': {
-      const buf = segmentBuffer(checkTypeCode(s.descriptorTypeCode, [0x10], s.kind), 12);
-      putCscdId(buf, 6, s.destinationCscdDescriptorId, 'destinationCscdDescriptorId');
+      const buf = newSegment(s, [0x10], 12, null, s.destinationCscdDescriptorId);
       buf[8] = s.wImmed ? 1 : 0;
       putU24(buf, s.filemarkCount, 9, 'filemarkCount');
       return buf;
     }
     case 'space': {
-      const buf = segmentBuffer(checkTypeCode(s.descriptorTypeCode, [0x11], s.kind), 12);
-      putCscdId(buf, 6, s.destinationCscdDescriptorId, 'destinationCscdDescriptorId');
-      if (!Number.isInteger(s.code) || s.code < 0 || s.code > 0x0f)
-        throw new RangeError(`space code ${s.code}`);
-      buf[8] = s.code;
-      if (!Number.isInteger(s.count) || s.count < SPACE_COUNT_MIN || s.count > SPACE_COUNT_MAX) {
-        throw new RangeError(`space count ${s.count} does not fit a 24-bit signed field`);
-      }
-      buf.writeIntBE(s.count, 9, 3);
+      const buf = newSegment(s, [0x11], 12, null, s.destinationCscdDescriptorId);
+      buf[8] = checkUint(s.code, 4, 'space code');
+      putSigned24(buf, s.count, 9, 'space count');
       return buf;
     }
     case 'locate': {
-      const buf = segmentBuffer(checkTypeCode(s.descriptorTypeCode, [0x12], s.kind), 12);
-      putCscdId(buf, 6, s.destinationCscdDescriptorId, 'destinationCscdDescriptorId');
+      const buf = newSegment(s, [0x12], 12, null, s.destinationCscdDescriptorId);
       putU32(buf, s.logicalObjectIdentifier, 8, 'logicalObjectIdentifier');
       return buf;
     }
     case 'tapeImageCopy': {
-      const buf = segmentBuffer(checkTypeCode(s.descriptorTypeCode, [0x13], s.kind), 12);
-      putCscdId(buf, 4, s.sourceCscdDescriptorId, 'sourceCscdDescriptorId');
-      putCscdId(buf, 6, s.destinationCscdDescriptorId, 'destinationCscdDescriptorId');
+      const buf = newSegment(s, [0x13], 12, s.sourceCscdDescriptorId, s.destinationCscdDescriptorId);
       putU32(buf, s.count, 8, 'count');
       return buf;
     }
     case 'registerKey': {
-      const buf = segmentBuffer(checkTypeCode(s.descriptorTypeCode, [0x14], s.kind), 28);
-      putCscdId(buf, 6, s.destinationCscdDescriptorId, 'destinationCscdDescriptorId');
+      const buf = newSegment(s, [0x14], 28, null, s.destinationCscdDescriptorId);
       putU64(buf, s.reservationKey, 8, 'reservationKey');
       putU64(buf, s.serviceActionReservationKey, 16, 'serviceActionReservationKey');
       return buf;
     }
     case 'blockImageCopy': {
-      const buf = segmentBuffer(checkTypeCode(s.descriptorTypeCode, [0x16], s.kind), 28);
-      putCscdId(buf, 4, s.sourceCscdDescriptorId, 'sourceCscdDescriptorId');
-      putCscdId(buf, 6, s.destinationCscdDescriptorId, 'destinationCscdDescriptorId');
+      const buf = newSegment(s, [0x16], 28, s.sourceCscdDescriptorId, s.destinationCscdDescriptorId);
       putU64(buf, s.startingSourceLogicalBlockAddress, 8, 'startingSourceLogicalBlockAddress');
       putU64(buf, s.startingDestinationLogicalBlockAddress, 16, 'startingDestinationLogicalBlockAddress');
       putU32(buf, s.numberOfLogicalBlocks, 24, 'numberOfLogicalBlocks');

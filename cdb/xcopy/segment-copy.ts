@@ -2,14 +2,12 @@
 // 00h-06h and 08h-0Fh (0Bh-0Fh are the "+application client" forms of 00h-03h and 06h that also
 // hold the processed data for RECEIVE COPY DATA). Readers get a ByteReader over exactly one
 // descriptor whose DESCRIPTOR LENGTH the dispatcher (segment-descriptor.ts) has already checked.
-import { ByteReader, putU24 } from '../bytes';
+import { ByteReader, putU16, putU24, putU32, putU64 } from '../bytes';
 import { invalidParamField } from '../errors';
-import { checkTypeCode, putCat, putCscdId, putU16, putU32, putU64, segmentBuffer } from './segment-header';
+import { newSegment, putCat } from './segment-header';
 
-/** 00h block->stream, 0Bh the same holding data (6.4.6.2). */
-export interface BlockToStreamSegment {
-  kind: 'blockToStream';
-  descriptorTypeCode: 0x00 | 0x0b;
+/** The fields of the 00h/01h layout (6.4.6.2, 6.4.6.3), whichever way the data moves. */
+interface BlockStreamFields {
   cat: boolean;
   sourceCscdDescriptorId: number;
   destinationCscdDescriptorId: number;
@@ -18,16 +16,16 @@ export interface BlockToStreamSegment {
   blockDeviceLogicalBlockAddress: bigint;
 }
 
+/** 00h block->stream, 0Bh the same holding data (6.4.6.2). */
+export interface BlockToStreamSegment extends BlockStreamFields {
+  kind: 'blockToStream';
+  descriptorTypeCode: 0x00 | 0x0b;
+}
+
 /** 01h stream->block, 0Ch the same holding data (6.4.6.3); same layout as 00h. */
-export interface StreamToBlockSegment {
+export interface StreamToBlockSegment extends BlockStreamFields {
   kind: 'streamToBlock';
   descriptorTypeCode: 0x01 | 0x0c;
-  cat: boolean;
-  sourceCscdDescriptorId: number;
-  destinationCscdDescriptorId: number;
-  streamDeviceTransferLength: number;
-  blockDeviceNumberOfBlocks: number;
-  blockDeviceLogicalBlockAddress: bigint;
 }
 
 /** 02h block->block, 0Dh the same holding data (6.4.6.4). DC=1: the count is of destination blocks. */
@@ -87,10 +85,8 @@ export interface StreamToDiscardSegment {
   numberOfBytes: number;
 }
 
-/** 08h block<o>->stream (6.4.6.10). */
-export interface BlockOffsetToStreamSegment {
-  kind: 'blockOffsetToStream';
-  descriptorTypeCode: 0x08;
+/** The fields of the 08h/09h layout (6.4.6.10, 6.4.6.11), whichever way the data moves. */
+interface BlockOffsetStreamFields {
   cat: boolean;
   sourceCscdDescriptorId: number;
   destinationCscdDescriptorId: number;
@@ -100,17 +96,16 @@ export interface BlockOffsetToStreamSegment {
   blockDeviceByteOffset: number;
 }
 
+/** 08h block<o>->stream (6.4.6.10). */
+export interface BlockOffsetToStreamSegment extends BlockOffsetStreamFields {
+  kind: 'blockOffsetToStream';
+  descriptorTypeCode: 0x08;
+}
+
 /** 09h stream->block<o> (6.4.6.11); same layout as 08h. */
-export interface StreamToBlockOffsetSegment {
+export interface StreamToBlockOffsetSegment extends BlockOffsetStreamFields {
   kind: 'streamToBlockOffset';
   descriptorTypeCode: 0x09;
-  cat: boolean;
-  sourceCscdDescriptorId: number;
-  destinationCscdDescriptorId: number;
-  streamDeviceTransferLength: number;
-  numberOfBytes: number;
-  blockDeviceLogicalBlockAddress: bigint;
-  blockDeviceByteOffset: number;
 }
 
 /** 0Ah block<o>->block<o> (6.4.6.12). */
@@ -159,7 +154,7 @@ export function readCopySegment(r: ByteReader, code: number): CopySegment {
     case 0x0b:
     case 0x01:
     case 0x0c: {
-      const fields = {
+      const fields: BlockStreamFields = {
         cat,
         sourceCscdDescriptorId: r.u16(4),
         destinationCscdDescriptorId: r.u16(6),
@@ -239,7 +234,7 @@ export function readCopySegment(r: ByteReader, code: number): CopySegment {
       };
     case 0x08:
     case 0x09: {
-      const fields = {
+      const fields: BlockOffsetStreamFields = {
         cat,
         sourceCscdDescriptorId: r.u16(4),
         destinationCscdDescriptorId: r.u16(6),
@@ -273,20 +268,16 @@ export function encodeCopySegment(s: CopySegment): Buffer {
     case 'blockToStream':
     case 'streamToBlock': {
       const allowed = s.kind === 'blockToStream' ? [0x00, 0x0b] : [0x01, 0x0c];
-      const buf = segmentBuffer(checkTypeCode(s.descriptorTypeCode, allowed, s.kind), 24);
+      const buf = newSegment(s, allowed, 24, s.sourceCscdDescriptorId, s.destinationCscdDescriptorId);
       putCat(buf, s.cat);
-      putCscdId(buf, 4, s.sourceCscdDescriptorId, 'sourceCscdDescriptorId');
-      putCscdId(buf, 6, s.destinationCscdDescriptorId, 'destinationCscdDescriptorId');
       putU24(buf, s.streamDeviceTransferLength, 9, 'streamDeviceTransferLength');
       putU16(buf, s.blockDeviceNumberOfBlocks, 14, 'blockDeviceNumberOfBlocks');
       putU64(buf, s.blockDeviceLogicalBlockAddress, 16, 'blockDeviceLogicalBlockAddress');
       return buf;
     }
     case 'blockToBlock': {
-      const buf = segmentBuffer(checkTypeCode(s.descriptorTypeCode, [0x02, 0x0d], s.kind), 28);
+      const buf = newSegment(s, [0x02, 0x0d], 28, s.sourceCscdDescriptorId, s.destinationCscdDescriptorId);
       putCat(buf, s.cat, s.dc);
-      putCscdId(buf, 4, s.sourceCscdDescriptorId, 'sourceCscdDescriptorId');
-      putCscdId(buf, 6, s.destinationCscdDescriptorId, 'destinationCscdDescriptorId');
       putU16(buf, s.blockDeviceNumberOfBlocks, 10, 'blockDeviceNumberOfBlocks');
       putU64(buf, s.sourceBlockDeviceLogicalBlockAddress, 12, 'sourceBlockDeviceLogicalBlockAddress');
       putU64(
@@ -298,19 +289,16 @@ export function encodeCopySegment(s: CopySegment): Buffer {
       return buf;
     }
     case 'streamToStream': {
-      const buf = segmentBuffer(checkTypeCode(s.descriptorTypeCode, [0x03, 0x0e], s.kind), 20);
+      const buf = newSegment(s, [0x03, 0x0e], 20, s.sourceCscdDescriptorId, s.destinationCscdDescriptorId);
       putCat(buf, s.cat);
-      putCscdId(buf, 4, s.sourceCscdDescriptorId, 'sourceCscdDescriptorId');
-      putCscdId(buf, 6, s.destinationCscdDescriptorId, 'destinationCscdDescriptorId');
       putU24(buf, s.sourceStreamDeviceTransferLength, 9, 'sourceStreamDeviceTransferLength');
       putU24(buf, s.destinationStreamDeviceTransferLength, 13, 'destinationStreamDeviceTransferLength');
       putU32(buf, s.byteCount, 16, 'byteCount');
       return buf;
     }
     case 'inlineToStream': {
-      const buf = segmentBuffer(checkTypeCode(s.descriptorTypeCode, [0x04], s.kind), 20);
+      const buf = newSegment(s, [0x04], 20, null, s.destinationCscdDescriptorId);
       putCat(buf, s.cat);
-      putCscdId(buf, 6, s.destinationCscdDescriptorId, 'destinationCscdDescriptorId');
       putU24(buf, s.streamDeviceTransferLength, 9, 'streamDeviceTransferLength');
       putU32(buf, s.inlineDataOffset, 12, 'inlineDataOffset');
       putU32(buf, s.inlineDataNumberOfBytes, 16, 'inlineDataNumberOfBytes');
@@ -318,21 +306,16 @@ export function encodeCopySegment(s: CopySegment): Buffer {
     }
     case 'embeddedToStream': {
       const n = s.embeddedData.length;
-      const buf = segmentBuffer(
-        checkTypeCode(s.descriptorTypeCode, [0x05], s.kind),
-        embeddedSegmentLength(n),
-      );
+      const buf = newSegment(s, [0x05], embeddedSegmentLength(n), null, s.destinationCscdDescriptorId);
       putCat(buf, s.cat);
-      putCscdId(buf, 6, s.destinationCscdDescriptorId, 'destinationCscdDescriptorId');
       putU24(buf, s.streamDeviceTransferLength, 9, 'streamDeviceTransferLength');
       putU16(buf, n, 12, 'embedded data number of bytes');
       s.embeddedData.copy(buf, EMBEDDED_DATA_START);
       return buf;
     }
     case 'streamToDiscard': {
-      const buf = segmentBuffer(checkTypeCode(s.descriptorTypeCode, [0x06, 0x0f], s.kind), 16);
+      const buf = newSegment(s, [0x06, 0x0f], 16, s.sourceCscdDescriptorId, null);
       putCat(buf, s.cat);
-      putCscdId(buf, 4, s.sourceCscdDescriptorId, 'sourceCscdDescriptorId');
       putU24(buf, s.streamDeviceTransferLength, 9, 'streamDeviceTransferLength');
       putU32(buf, s.numberOfBytes, 12, 'numberOfBytes');
       return buf;
@@ -340,10 +323,8 @@ export function encodeCopySegment(s: CopySegment): Buffer {
     case 'blockOffsetToStream':
     case 'streamToBlockOffset': {
       const allowed = s.kind === 'blockOffsetToStream' ? [0x08] : [0x09];
-      const buf = segmentBuffer(checkTypeCode(s.descriptorTypeCode, allowed, s.kind), 28);
+      const buf = newSegment(s, allowed, 28, s.sourceCscdDescriptorId, s.destinationCscdDescriptorId);
       putCat(buf, s.cat);
-      putCscdId(buf, 4, s.sourceCscdDescriptorId, 'sourceCscdDescriptorId');
-      putCscdId(buf, 6, s.destinationCscdDescriptorId, 'destinationCscdDescriptorId');
       putU24(buf, s.streamDeviceTransferLength, 9, 'streamDeviceTransferLength');
       putU32(buf, s.numberOfBytes, 12, 'numberOfBytes');
       putU64(buf, s.blockDeviceLogicalBlockAddress, 16, 'blockDeviceLogicalBlockAddress');
@@ -351,10 +332,8 @@ export function encodeCopySegment(s: CopySegment): Buffer {
       return buf;
     }
     case 'blockOffsetToBlockOffset': {
-      const buf = segmentBuffer(checkTypeCode(s.descriptorTypeCode, [0x0a], s.kind), 32);
+      const buf = newSegment(s, [0x0a], 32, s.sourceCscdDescriptorId, s.destinationCscdDescriptorId);
       putCat(buf, s.cat);
-      putCscdId(buf, 4, s.sourceCscdDescriptorId, 'sourceCscdDescriptorId');
-      putCscdId(buf, 6, s.destinationCscdDescriptorId, 'destinationCscdDescriptorId');
       putU32(buf, s.numberOfBytes, 8, 'numberOfBytes');
       putU64(buf, s.sourceBlockDeviceLogicalBlockAddress, 12, 'sourceBlockDeviceLogicalBlockAddress');
       putU64(

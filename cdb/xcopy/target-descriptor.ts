@@ -1,7 +1,7 @@
 // EXTENDED COPY CSCD (target) descriptors, SPC-4 6.4.5. The Identification Descriptor CSCD
 // descriptor (E4h, 6.4.5.6) is decoded field by field; every other defined or vendor specific code
 // is kept as its raw bytes so the copy manager, not the codec, decides whether it is supported.
-import { ByteReader, checkUint, flag, putU24 } from '../bytes';
+import { ByteReader, checkUint, flag, putU16, putU24 } from '../bytes';
 import { illegalRequest, invalidParamField } from '../errors';
 import {
   CSCD_DESCRIPTOR_UNIT,
@@ -179,7 +179,7 @@ export function encodeTargetDescriptor(d: TargetDescriptor): Buffer {
     (checkUint(d.luIdType, 2, 'luIdType') << 6) |
     flag(d.nul, 5) |
     checkUint(d.peripheralDeviceType, 5, 'peripheralDeviceType');
-  buf.writeUInt16BE(checkUint(d.relativeInitiatorPortIdentifier, 16, 'relativeInitiatorPortIdentifier'), 2);
+  putU16(buf, d.relativeInitiatorPortIdentifier, 2, 'relativeInitiatorPortIdentifier');
   buf[4] = checkUint(d.codeSet, 4, 'codeSet');
   buf[5] =
     (checkUint(d.association, 2, 'association') << 4) | checkUint(d.designatorType, 4, 'designatorType');
