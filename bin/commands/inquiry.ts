@@ -48,12 +48,12 @@ export function inquiryVerb(io: Io): CommandModule {
           describe: 'print the raw response bytes as hex, nothing else',
         })
         .option('json', { type: 'boolean', describe: 'print the decoded response as JSON' })
-        .conflicts('hex', 'json')
         .example(
           '$0 inquiry iscsi://127.0.0.1:3260/iqn.2026-11.example:san/0 --vpd 0x83',
           'device identification',
         ),
     handler: async (argv) => {
+      if (argv.hex && argv.json) throw new UsageError('--hex and --json are mutually exclusive');
       const page = argv.vpd === undefined ? undefined : parseVpdPage(argv.vpd);
       if (argv.vpd !== undefined && page === undefined)
         throw new UsageError(`not a VPD page: ${JSON.stringify(argv.vpd)}`);
