@@ -35,6 +35,12 @@ export interface LuResponse {
   /** Sense data bytes (handlers produce fixed format unless D_SENSE is set). */
   sense?: Buffer;
   dataIn?: Buffer;
+  /**
+   * Data-out bytes the CDB called for (its SCSI transfer length), when the command takes
+   * data-out: the transport reports the residual of its expected length against it (iSCSI
+   * Write residuals, RFC 7143 11.4.5). Data-in residuals come from `dataIn.length`.
+   */
+  dataOutLength?: number;
 }
 
 export interface LogicalUnit {
@@ -43,7 +49,7 @@ export interface LogicalUnit {
   execute(req: LuRequest): Promise<LuResponse>;
   /** Task management: LOGICAL UNIT RESET / TARGET RESET clears state and sets a unit attention. */
   reset(kind: 'lu-reset' | 'target-warm-reset' | 'target-cold-reset'): void;
-  /** A new I_T nexus logged in (power-on unit attention for it, reservations...). */
+  /** An I_T nexus ended (its session logged out or dropped): forget its unit attentions and per-nexus state. */
   nexusLost?(nexus: ItNexus): void;
   close?(): Promise<void>;
 }

@@ -3,8 +3,12 @@ import type { CommandModule } from 'yargs';
 import { cdbVerb } from './cdb';
 import { senseVerb } from './sense';
 import { xcopyDecodeVerb } from './xcopy-decode';
+import { sanVerb } from './san';
+import { inquiryVerb } from './inquiry';
+import { readcapVerb } from './readcap';
+import { discoverVerb, iscsiVerb } from './discover';
 import type { Io } from '../usage';
 
 export type VerbFactory = (io: Io) => CommandModule;
 
-export const VERBS: VerbFactory[] = [senseVerb, cdbVerb, xcopyDecodeVerb];
+export const VERBS: VerbFactory[] = [senseVerb, cdbVerb, xcopyDecodeVerb, sanVerb, inquiryVerb, readcapVerb, discoverVerb, iscsiVerb];
