@@ -67,7 +67,11 @@ function senseKeyOf(sense: Buffer): number | undefined {
 const CHECK_CONDITION = 0x02;
 const UNIT_ATTENTION = 0x06;
 
-export async function runCommand(t: ScsiTransport, cmd: ScsiCommand, opts: RunOptions = {}): Promise<ScsiResult> {
+export async function runCommand(
+  t: ScsiTransport,
+  cmd: ScsiCommand,
+  opts: RunOptions = {},
+): Promise<ScsiResult> {
   let retries = opts.unitAttentionRetries ?? 3;
   for (;;) {
     const r = await t.execute(cmd);

@@ -11,4 +11,13 @@ import type { Io } from '../usage';
 
 export type VerbFactory = (io: Io) => CommandModule;
 
-export const VERBS: VerbFactory[] = [senseVerb, cdbVerb, xcopyDecodeVerb, sanVerb, inquiryVerb, readcapVerb, discoverVerb, iscsiVerb];
+export const VERBS: VerbFactory[] = [
+  senseVerb,
+  cdbVerb,
+  xcopyDecodeVerb,
+  sanVerb,
+  inquiryVerb,
+  readcapVerb,
+  discoverVerb,
+  iscsiVerb,
+];

@@ -16,7 +16,15 @@ let gyp = process.env.npm_config_node_gyp;
 if (!gyp || !fs.existsSync(gyp)) {
   // npm's bundled copy, found relative to the npm that runs us or to node.
   const candidates = [
-    process.env.npm_execpath && path.join(path.dirname(process.env.npm_execpath), '..', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
+    process.env.npm_execpath &&
+      path.join(
+        path.dirname(process.env.npm_execpath),
+        '..',
+        'node_modules',
+        'node-gyp',
+        'bin',
+        'node-gyp.js',
+      ),
     path.join(prefix, 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
   ].filter(Boolean);
   gyp = candidates.find((c) => fs.existsSync(c));

@@ -60,7 +60,12 @@ function wrapNativeError(e, devicePath) {
 
 function unsupportedError(devicePath) {
   const errno = os.constants.errno.ENOSYS;
-  return new SgError(`${devicePath}: ${unsupportedReason}`, { errno, code: 'ENOSYS', syscall: 'open', path: devicePath });
+  return new SgError(`${devicePath}: ${unsupportedReason}`, {
+    errno,
+    code: 'ENOSYS',
+    syscall: 'open',
+    path: devicePath,
+  });
 }
 
 const DIRECTIONS = { none: 0, 'to-device': 1, 'from-device': 2 };
@@ -76,7 +81,8 @@ class SgDevice {
 
   /** Open a SCSI generic device; rejects with SgError (ENOTTY = not an sg device). */
   static async open(devicePath, options = {}) {
-    if (typeof devicePath !== 'string' || devicePath.length === 0) throw new TypeError('device path must be a string');
+    if (typeof devicePath !== 'string' || devicePath.length === 0)
+      throw new TypeError('device path must be a string');
     if (!supported) throw unsupportedError(devicePath);
     try {
       const r = await native.open(devicePath, Boolean(options.readOnly));
@@ -88,9 +94,16 @@ class SgDevice {
 
   /** Run one CDB through SG_IO on a worker thread. */
   async execute(req) {
-    if (this.closed) throw new SgError(`${this.path}: device is closed`, { errno: os.constants.errno.EBADF, code: 'EBADF', syscall: 'ioctl(SG_IO)', path: this.path });
+    if (this.closed)
+      throw new SgError(`${this.path}: device is closed`, {
+        errno: os.constants.errno.EBADF,
+        code: 'EBADF',
+        syscall: 'ioctl(SG_IO)',
+        path: this.path,
+      });
     if (!req || !Buffer.isBuffer(req.cdb)) throw new TypeError('req.cdb must be a Buffer');
-    const direction = req.direction || (req.dataOut ? 'to-device' : req.dataInLength ? 'from-device' : 'none');
+    const direction =
+      req.direction || (req.dataOut ? 'to-device' : req.dataInLength ? 'from-device' : 'none');
     const dir = DIRECTIONS[direction];
     if (dir === undefined) throw new TypeError(`unknown direction ${direction}`);
     if (dir === 1 && !Buffer.isBuffer(req.dataOut)) throw new TypeError('to-device needs req.dataOut');
@@ -100,7 +113,15 @@ class SgDevice {
     this.inflight++;
     let r;
     try {
-      r = await native.execute(this.fd, req.cdb, dir, dir === 1 ? req.dataOut : Buffer.alloc(0), dataInLength, timeoutMs, senseLength);
+      r = await native.execute(
+        this.fd,
+        req.cdb,
+        dir,
+        dir === 1 ? req.dataOut : Buffer.alloc(0),
+        dataInLength,
+        timeoutMs,
+        senseLength,
+      );
     } catch (e) {
       throw wrapNativeError(e, this.path);
     } finally {
@@ -148,7 +169,34 @@ async function probe(devicePath) {
 }
 
 // Linux SCSI host byte (DID_*) and driver byte values, for interpreting results.
-const HOST_STATUS = { DID_OK: 0x00, DID_NO_CONNECT: 0x01, DID_BUS_BUSY: 0x02, DID_TIME_OUT: 0x03, DID_BAD_TARGET: 0x04, DID_ABORT: 0x05, DID_PARITY: 0x06, DID_ERROR: 0x07, DID_RESET: 0x08, DID_BAD_INTR: 0x09, DID_PASSTHROUGH: 0x0a, DID_SOFT_ERROR: 0x0b, DID_IMM_RETRY: 0x0c, DID_REQUEUE: 0x0d, DID_TRANSPORT_DISRUPTED: 0x0e, DID_TRANSPORT_FAILFAST: 0x0f };
-const DRIVER_STATUS = { DRIVER_OK: 0x00, DRIVER_BUSY: 0x01, DRIVER_SOFT: 0x02, DRIVER_MEDIA: 0x03, DRIVER_ERROR: 0x04, DRIVER_INVALID: 0x05, DRIVER_TIMEOUT: 0x06, DRIVER_HARD: 0x07, DRIVER_SENSE: 0x08 };
+const HOST_STATUS = {
+  DID_OK: 0x00,
+  DID_NO_CONNECT: 0x01,
+  DID_BUS_BUSY: 0x02,
+  DID_TIME_OUT: 0x03,
+  DID_BAD_TARGET: 0x04,
+  DID_ABORT: 0x05,
+  DID_PARITY: 0x06,
+  DID_ERROR: 0x07,
+  DID_RESET: 0x08,
+  DID_BAD_INTR: 0x09,
+  DID_PASSTHROUGH: 0x0a,
+  DID_SOFT_ERROR: 0x0b,
+  DID_IMM_RETRY: 0x0c,
+  DID_REQUEUE: 0x0d,
+  DID_TRANSPORT_DISRUPTED: 0x0e,
+  DID_TRANSPORT_FAILFAST: 0x0f,
+};
+const DRIVER_STATUS = {
+  DRIVER_OK: 0x00,
+  DRIVER_BUSY: 0x01,
+  DRIVER_SOFT: 0x02,
+  DRIVER_MEDIA: 0x03,
+  DRIVER_ERROR: 0x04,
+  DRIVER_INVALID: 0x05,
+  DRIVER_TIMEOUT: 0x06,
+  DRIVER_HARD: 0x07,
+  DRIVER_SENSE: 0x08,
+};
 
 module.exports = { SgDevice, SgError, probe, supported, unsupportedReason, HOST_STATUS, DRIVER_STATUS };

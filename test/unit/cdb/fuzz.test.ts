@@ -8,7 +8,9 @@ function onlySenseErrors(fn: () => unknown): void {
     fn();
   } catch (e) {
     if (!(e instanceof SenseError)) {
-      throw new Error(`decoder threw a non-SenseError: ${e instanceof Error ? e.stack : String(e)}`, { cause: e });
+      throw new Error(`decoder threw a non-SenseError: ${e instanceof Error ? e.stack : String(e)}`, {
+        cause: e,
+      });
     }
   }
 }
