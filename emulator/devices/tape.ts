@@ -186,13 +186,15 @@ export class TapeDevice extends ScsiDevice {
 
   /**
    * Take the cartridge out: rewind, sync and close it, and return its path. Refused with
-   * MediumRemovalPreventedError while an initiator prevents medium removal.
+   * MediumRemovalPreventedError while an initiator prevents medium removal, unless forced (an
+   * operator's forced eject).
    */
-  unloadCartridge(): string {
+  unloadCartridge(opts: { force?: boolean } = {}): string {
     const m = this.medium;
     if (m.state === 'empty') throw new Error(`${this.identity.id}: the drive is empty`);
-    if (m.state !== 'ejected' && this.preventers.size > 0)
+    if (m.state !== 'ejected' && this.preventers.size > 0 && opts.force !== true) {
       throw new MediumRemovalPreventedError(this.identity.id);
+    }
     const path = m.state === 'ejected' ? m.path : this.closeCartridge(m.cartridge);
     this.medium = { state: 'empty' };
     this.mediumErrors.clear();
@@ -532,7 +534,7 @@ export class TapeDevice extends ScsiDevice {
             o.data,
           );
         }
-        // Long block: the first `length` bytes, position after the block. SSC-3 6.4: SILI=1 also
+        // Long block: the first `length` bytes, position after the block. SSC-3 READ(6): SILI=1 also
         // hides the overlength condition in variable-block mode (block descriptor length 0).
         const head = o.data.subarray(0, length);
         if (sili && this.fixedBlockLength === 0) return { status: STATUS_GOOD, dataIn: head };

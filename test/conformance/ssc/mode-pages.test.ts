@@ -1,0 +1,120 @@
+// MODE SENSE / MODE SELECT on the tape drive (SSC-4 8.3): the header's device-specific parameter
+// (WP, BUFFERED MODE), the block descriptor (density code, block length), the data compression page
+// (0Fh) and the device configuration page (10h).
+import type { ModePage } from '../../../cdb/spc/mode-pages';
+import { block, expectGood, expectSense, KEY, openInProcessTape, Tape, type TapeTarget } from './support';
+
+function page<K extends ModePage['kind']>(pages: ModePage[], kind: K): Extract<ModePage, { kind: K }> {
+  const p = pages.find((x): x is Extract<ModePage, { kind: K }> => x.kind === kind);
+  if (p === undefined) throw new Error(`no ${kind} page`);
+  return p;
+}
+
+describe('SSC mode parameters', () => {
+  let dut: TapeTarget;
+  let tape: Tape;
+
+  beforeEach(async () => {
+    dut = await openInProcessTape();
+    tape = new Tape(dut.t1);
+  });
+  afterEach(async () => {
+    await dut.close();
+  });
+
+  it('MODE SENSE(6): header with BUFFERED MODE 1 and WP 0, one 8-byte block descriptor, pages 0Ah 0Fh 10h', async () => {
+    const r = await tape.modeSense(0x3f);
+    expectGood(r);
+    expect(r.dataIn[0]).toBe(r.dataIn.length - 1); // MODE DATA LENGTH
+    expect(r.dataIn[1]).toBe(0x00); // MEDIUM TYPE
+    expect(r.dataIn[2]).toBe(0x10); // WP=0, BUFFERED MODE=001b, SPEED=0
+    expect(r.dataIn[3]).toBe(8); // BLOCK DESCRIPTOR LENGTH
+    // DENSITY CODE 5Eh, NUMBER OF BLOCKS 0, BLOCK LENGTH 0 (variable).
+    expect(r.dataIn.subarray(4, 12)).toEqual(Buffer.from([0x5e, 0, 0, 0, 0, 0, 0, 0]));
+    const m = await tape.modeParameters();
+    expect(m.pages.map((p) => p.kind)).toEqual(['control', 'dataCompression', 'deviceConfiguration']);
+    expect(page(m.pages, 'dataCompression')).toMatchObject({ dcc: true, dce: false, dde: true });
+    expect(page(m.pages, 'deviceConfiguration')).toMatchObject({
+      lois: true,
+      eeg: true,
+      sew: true,
+      swp: false,
+    });
+  });
+
+  it('DBD=1 leaves the block descriptor out', async () => {
+    const r = await tape.modeSense(0x0f, { dbd: true });
+    expectGood(r);
+    expect(r.dataIn[3]).toBe(0);
+    expect(r.dataIn[4]).toBe(0x0f);
+  });
+
+  it('changeable values: DCE in 0Fh; SWP and SELECT DATA COMPRESSION ALGORITHM in 10h', async () => {
+    const c = await tape.modeSense(0x0f, { pc: 1, dbd: true });
+    expect(c.dataIn.subarray(4)).toEqual(
+      Buffer.from([0x0f, 0x0e, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    );
+    const d = await tape.modeSense(0x10, { pc: 1, dbd: true });
+    expect(d.dataIn[4 + 10]).toBe(0x04);
+    expect(d.dataIn[4 + 14]).toBe(0x01);
+  });
+
+  it('MODE SELECT of page 0Fh with DCE=1 sticks; other initiators get MODE PARAMETERS CHANGED', async () => {
+    const cur = await tape.modeSense(0x0f, { dbd: true });
+    const p = Buffer.from(cur.dataIn.subarray(4));
+    p[2] |= 0x80;
+    expectGood(await tape.modeSelect({ pages: [p] }));
+    expect(page((await tape.modeParameters()).pages, 'dataCompression').dce).toBe(true);
+    expectSense(await new Tape(dut.t2).testUnitReady(), { key: KEY.UNIT_ATTENTION, asc: 0x2a, ascq: 0x01 });
+  });
+
+  it('MODE SELECT changing a bit that is not changeable (DCC) is INVALID FIELD IN PARAMETER LIST', async () => {
+    const cur = await tape.modeSense(0x0f, { dbd: true });
+    const p = Buffer.from(cur.dataIn.subarray(4));
+    p[2] &= ~0x40;
+    expectSense(await tape.modeSelect({ pages: [p] }), { key: KEY.ILLEGAL_REQUEST, asc: 0x26, ascq: 0x00 });
+  });
+
+  it('block descriptor and page together in one MODE SELECT', async () => {
+    const cur = await tape.modeSense(0x0f, { dbd: true });
+    const p = Buffer.from(cur.dataIn.subarray(4));
+    p[2] |= 0x80;
+    expectGood(
+      await tape.modeSelect({ blockDescriptor: { densityCode: 0x5e, blockLength: 4096 }, pages: [p] }),
+    );
+    const m = await tape.modeParameters();
+    expect(m.blockDescriptors[0]).toMatchObject({ densityCode: 0x5e, blockLength: 4096 });
+    expect(page(m.pages, 'dataCompression').dce).toBe(true);
+  });
+
+  it('LOGICAL UNIT RESET restores the defaults, including variable-block mode', async () => {
+    await tape.setBlockLength(2048);
+    dut.control.logicalUnitReset();
+    expectSense(await tape.testUnitReady(), { key: KEY.UNIT_ATTENTION, asc: 0x29, ascq: 0x03 });
+    expect((await tape.modeParameters()).blockDescriptors[0]).toMatchObject({ blockLength: 0 });
+  });
+
+  it('SWP in the device configuration page: writes are DATA PROTECT 27/02 and MODE SENSE shows WP', async () => {
+    const cur = await tape.modeSense(0x10, { dbd: true });
+    const p = Buffer.from(cur.dataIn.subarray(4));
+    p[10] |= 0x04;
+    expectGood(await tape.modeSelect({ pages: [p] }));
+    expectSense(await tape.write(block(0, 10)), { key: KEY.DATA_PROTECT, asc: 0x27, ascq: 0x02 });
+    expect((await tape.modeSense(0x10)).dataIn[2] & 0x80).toBe(0x80);
+  });
+
+  it('a write-protected medium sets WP in the header; clearing the tab clears it', async () => {
+    expect((await tape.modeSense(0x3f)).dataIn[2] & 0x80).toBe(0);
+    dut.control.setWriteProtected(true);
+    expect((await tape.modeSense(0x3f)).dataIn[2]).toBe(0x90);
+    dut.control.setWriteProtected(false);
+    expect((await tape.modeSense(0x3f)).dataIn[2]).toBe(0x10);
+  });
+
+  it('more than one block descriptor is INVALID FIELD IN PARAMETER LIST', async () => {
+    const bd = Buffer.from([0, 0, 0, 0, 0, 0, 0x02, 0x00]);
+    const data = Buffer.concat([Buffer.from([0, 0, 0x10, 16]), bd, bd]);
+    const r = await tape.exec(Buffer.from([0x15, 0x10, 0, 0, data.length, 0]), { dataOut: data });
+    expectSense(r, { key: KEY.ILLEGAL_REQUEST, asc: 0x26, ascq: 0x00 });
+  });
+});
