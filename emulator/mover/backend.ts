@@ -1,0 +1,157 @@
+// One command to a copy source or destination, the way a careful initiator sends it: UNIT ATTENTION
+// is retried at once (a fresh nexus always starts with one), BUSY and TASK SET FULL after a short
+// pause, a transport failure becomes DeviceCondition('unreachable'), and the task's AbortSignal is
+// honoured between attempts and while waiting for an answer.
+import { decodeSense } from '../../cdb/spc/sense';
+import {
+  type ScsiCommand,
+  type ScsiResult,
+  type ScsiTransport,
+  TransportError,
+} from '../../targets/transport';
+import { CopyCancelled, DeviceCondition } from './errors';
+
+export const STATUS_GOOD = 0x00;
+export const STATUS_CHECK_CONDITION = 0x02;
+export const STATUS_BUSY = 0x08;
+export const STATUS_TASK_SET_FULL = 0x28;
+
+const SENSE_KEY_UNIT_ATTENTION = 0x06;
+const BUSY_PAUSE_MS = 10;
+
+/** The fields of a backend's sense data the mover acts on. */
+export interface SenseSummary {
+  senseKey: number;
+  asc: number;
+  ascq: number;
+  filemark: boolean;
+  eom: boolean;
+  ili: boolean;
+  /** INFORMATION when VALID (signed interpretation for stream residues is up to the caller). */
+  information?: bigint;
+}
+
+/** Decode the parts of sense data the mover needs; undefined for missing or malformed sense. */
+export function summarizeSense(sense: Buffer): SenseSummary | undefined {
+  if (sense.length === 0) return undefined;
+  try {
+    const s = decodeSense(sense);
+    return {
+      senseKey: s.senseKey,
+      asc: s.asc,
+      ascq: s.ascq,
+      filemark: s.filemark,
+      eom: s.eom,
+      ili: s.ili,
+      ...(s.information === undefined ? {} : { information: s.information }),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Fixed-format INFORMATION is 32 bits; stream residues in it are two's complement. */
+export function signedInformation(info: bigint | undefined): number | undefined {
+  if (info === undefined) return undefined;
+  if (info <= 0xffffffffn) return Number(BigInt.asIntN(32, info));
+  return Number(BigInt.asIntN(64, info));
+}
+
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** Settle with the command's result or reject with CopyCancelled when the signal fires first. */
+function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    p.catch(() => undefined);
+    return Promise.reject(new CopyCancelled());
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(new CopyCancelled());
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}
+
+export interface BackendOptions {
+  retries: number;
+  timeoutMs: number;
+  signal: AbortSignal;
+}
+
+export class Backend {
+  constructor(
+    readonly transport: ScsiTransport,
+    private readonly opts: BackendOptions,
+  ) {}
+
+  get signal(): AbortSignal {
+    return this.opts.signal;
+  }
+
+  /**
+   * Send a command; returns the final result whatever its status (after retries of UNIT ATTENTION,
+   * BUSY and TASK SET FULL). Throws DeviceCondition('unreachable') for transport failures and
+   * CopyCancelled when the copy is aborted.
+   */
+  async send(cmd: ScsiCommand): Promise<ScsiResult> {
+    const signal = this.opts.signal;
+    const withTimeout: ScsiCommand =
+      this.opts.timeoutMs > 0 ? { ...cmd, timeoutMs: this.opts.timeoutMs } : cmd;
+    for (let attempt = 0; ; attempt++) {
+      if (signal.aborted) throw new CopyCancelled();
+      let result: ScsiResult;
+      try {
+        result = await raceAbort(this.transport.execute(withTimeout), signal);
+      } catch (e) {
+        if (e instanceof TransportError) {
+          throw new DeviceCondition('unreachable', `${this.transport.address}: ${e.message}`);
+        }
+        throw e;
+      }
+      if (attempt >= this.opts.retries) return result;
+      if (result.status === STATUS_BUSY || result.status === STATUS_TASK_SET_FULL) {
+        await pause(BUSY_PAUSE_MS, signal);
+        continue;
+      }
+      if (
+        result.status === STATUS_CHECK_CONDITION &&
+        summarizeSense(result.sense)?.senseKey === SENSE_KEY_UNIT_ATTENTION
+      ) {
+        continue;
+      }
+      return result;
+    }
+  }
+
+  /** Send and insist on GOOD: anything else is DeviceCondition('failure') carrying the response. */
+  async sendGood(cmd: ScsiCommand, what: string): Promise<ScsiResult> {
+    const r = await this.send(cmd);
+    if (r.status !== STATUS_GOOD) {
+      throw new DeviceCondition(
+        'failure',
+        `${this.transport.address}: ${what} ended with status ${r.status.toString(16)}h`,
+        r,
+      );
+    }
+    return r;
+  }
+}

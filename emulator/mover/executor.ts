@@ -1,0 +1,656 @@
+// Processing of one EXTENDED COPY parameter list, segment by segment (SPC-4 6.4.6).
+//
+// Data segments move a byte stream from a source to a destination through the pipeline (flow.ts).
+// Each one either processes a fixed amount of source data ("source" mode: 00h, 02h DC=0, 03h, 04h,
+// 05h, 06h, 08h and their holding forms), writes a fixed amount to the destination ("destination"
+// mode: 01h, 02h DC=1, 09h) or both (0Ah). What is left at the end of a segment is residue
+// (SPC-4 6.4.6.1, table "PAD and CAT bit definitions"):
+//   residual destination data  processed bytes that do not fill a destination block
+//   residual source data       bytes read from the source beyond what the segment processes (a
+//                              stream block or disk block read whole, or carried-in residue a
+//                              fixed-size destination had no room for)
+// CAT=1: the residue is processed first by the next data segment. CAT=0, or CAT=1 when no data
+// segment follows before a control segment or the end of the list: residual destination data is
+// padded with zeros to a whole block when the destination's PAD bit is set, residual source data is
+// discarded when the source's PAD bit is set; any other residue is COPY ABORTED, UNEXPECTED INEXACT
+// SEGMENT (26/0A). Inline and embedded data (04h, 05h) count as PAD=0 sources, the discard of
+// 06h/0Fh as a PAD=0 destination that takes any length.
+//
+// Progress for RECEIVE COPY STATUS: SEGMENTS PROCESSED counts completed segments, TRANSFER COUNT the
+// bytes written to destinations, counted in order and only after the WRITE completed. Destinations
+// written to are flushed (SYNCHRONIZE CACHE, WRITE FILEMARKS 0) before EXTENDED COPY returns GOOD.
+import { createHash } from 'node:crypto';
+import { cscdIdKind } from '../../cdb/xcopy/descriptor-codes';
+import type { ExtendedCopyParameterList } from '../../cdb/xcopy/parameter-list';
+import type { CopySegment } from '../../cdb/xcopy/segment-copy';
+import type { ControlSegment } from '../../cdb/xcopy/segment-control';
+import type { SegmentDescriptor } from '../../cdb/xcopy/segment-descriptor';
+import { ByteQueue } from './byte-queue';
+import { DIGEST_SEGMENT_TYPE } from './capabilities';
+import type { MoverConfig } from './config';
+import type { CopyList } from './copy-list';
+import { decodeDigestSegment, type DigestSegment } from './digest-segment';
+import {
+  BlockBytesSink,
+  BlockRangeSource,
+  BlockSink,
+  BufferSource,
+  DiscardSink,
+  StreamSink,
+  StreamSource,
+} from './endpoints';
+import {
+  CopyAborted,
+  CopyCancelled,
+  DEVICE_CONDITION_ASC,
+  DeviceCondition,
+  type ForwardedSense,
+} from './errors';
+import { type ChunkSink, type ChunkSource, runFlow } from './flow';
+import { type Participant, Participants, type ParticipantDeps } from './participants';
+import type { StreamIo } from './stream-io';
+
+/** EXTENDED COPY failed while processing segment `segmentNumber`. */
+export class SegmentFailure extends Error {
+  constructor(
+    readonly segmentNumber: number,
+    readonly aborted: CopyAborted,
+  ) {
+    super(`segment ${segmentNumber}: ${aborted.message}`);
+    this.name = 'SegmentFailure';
+  }
+}
+
+type DataSegment = CopySegment;
+type Mode = 'source' | 'destination' | 'both';
+
+interface DataPlan {
+  mode: Mode;
+  /** Source bytes ("source", "both") or destination bytes ("destination"). */
+  bytes: number;
+  /** Source reading at least `request` bytes. */
+  source: (request: number) => ChunkSource;
+  sink: ChunkSink;
+  srcPad: boolean;
+  dstPad: boolean;
+  src?: Participant;
+  dst?: Participant;
+  hold: boolean;
+}
+
+/** Residue a CAT=1 segment left for the next data segment. */
+interface Carry {
+  queue: ByteQueue;
+  destResidue: number;
+  plan: DataPlan;
+  segmentNumber: number;
+}
+
+const HOLDING_TYPES: readonly number[] = [0x0b, 0x0c, 0x0d, 0x0e, 0x0f];
+
+function gcd(a: number, b: number): number {
+  while (b !== 0) [a, b] = [b, a % b];
+  return a;
+}
+
+function isDataSegment(s: SegmentDescriptor): s is DataSegment {
+  return (
+    s.kind !== 'opaque' &&
+    ![
+      'verifyCscd',
+      'writeFilemarks',
+      'space',
+      'locate',
+      'tapeImageCopy',
+      'registerKey',
+      'blockImageCopy',
+    ].includes(s.kind)
+  );
+}
+
+export interface ExecutorOptions extends Omit<ParticipantDeps, 'signal'> {
+  list: ExtendedCopyParameterList;
+  /** Offsets of the CSCD descriptors and segment descriptors in the parameter list. */
+  cscdDescriptorOffsets: readonly number[];
+  segmentDescriptorOffsets: readonly number[];
+  state: CopyList;
+  signal: AbortSignal;
+  config: MoverConfig;
+}
+
+export class ListExecutor {
+  private readonly participants: Participants;
+  private carry?: Carry;
+  /** While a carried residue is settled, failures belong to the segment that left it. */
+  private carryFailureSegment?: number;
+  private readonly cfg: MoverConfig;
+
+  constructor(private readonly o: ExecutorOptions) {
+    this.cfg = o.config;
+    this.participants = new Participants(o.list, o.cscdDescriptorOffsets, o);
+  }
+
+  /** Process every segment; throws SegmentFailure or CopyCancelled. */
+  async run(): Promise<void> {
+    const segments = this.o.list.segmentDescriptors;
+    let current = 0;
+    try {
+      for (let i = 0; i < segments.length; i++) {
+        current = i;
+        if (this.o.signal.aborted) throw new CopyCancelled();
+        const seg = segments[i];
+        if (this.carry !== undefined && !isDataSegment(seg)) await this.settleCarry();
+        current = i;
+        await this.segment(i, seg, i === segments.length - 1);
+        this.o.state.segmentsProcessed = i + 1;
+      }
+      if (this.carry !== undefined) await this.settleCarry();
+      current = Math.max(0, segments.length - 1);
+      await this.flushAll();
+    } catch (e) {
+      if (e instanceof CopyCancelled) throw e;
+      const segmentNumber = this.carryFailureSegment ?? current;
+      // What was written is made durable before the failure is reported.
+      await this.flushAll(true);
+      if (e instanceof CopyAborted) throw new SegmentFailure(segmentNumber, e);
+      if (e instanceof DeviceCondition)
+        throw new SegmentFailure(segmentNumber, this.toAborted(e, segmentNumber));
+      throw e;
+    } finally {
+      await this.participants.release();
+    }
+  }
+
+  // ---- segments ---------------------------------------------------------------------------------
+
+  private async segment(i: number, seg: SegmentDescriptor, last: boolean): Promise<void> {
+    if (seg.kind === 'opaque') {
+      if (seg.descriptorTypeCode === DIGEST_SEGMENT_TYPE) {
+        await this.digest(decodeDigestSegment(seg.bytes, this.o.segmentDescriptorOffsets[i]));
+        return;
+      }
+      throw new CopyAborted(
+        0x26,
+        0x09,
+        `segment type ${seg.descriptorTypeCode.toString(16)}h is not supported`,
+        {
+          segmentDescriptor: true,
+          field: 0,
+        },
+      );
+    }
+    if (isDataSegment(seg)) {
+      await this.dataSegment(i, seg, last);
+      return;
+    }
+    await this.controlSegment(seg);
+  }
+
+  private async dataSegment(i: number, seg: DataSegment, last: boolean): Promise<void> {
+    const plan = await this.plan(seg);
+    const queue = this.carry?.queue ?? new ByteQueue();
+    this.carry = undefined;
+    const carried = queue.length;
+    let request: number;
+    let writeBytes: number;
+    let destResidue = 0;
+    switch (plan.mode) {
+      case 'source': {
+        request = plan.bytes;
+        const processed = carried + plan.bytes;
+        destResidue = processed % plan.sink.unit;
+        writeBytes = processed - destResidue;
+        break;
+      }
+      case 'destination':
+        request = Math.max(0, plan.bytes - carried);
+        writeBytes = plan.bytes;
+        break;
+      case 'both':
+        request = plan.bytes;
+        writeBytes = plan.bytes;
+        break;
+    }
+    await runFlow({
+      source: plan.source(request),
+      sink: plan.sink,
+      queue,
+      writeBytes,
+      readAhead: this.cfg.pipeline.readAhead,
+      writeBehind: this.cfg.pipeline.writeBehind,
+      maxBufferedBytes: this.cfg.pipeline.maxBufferedBytes,
+      signal: this.o.signal,
+      tap: plan.hold ? (d) => this.o.state.held.append(d) : undefined,
+      onDurable: (n) => this.durable(plan, n),
+    });
+    const carry: Carry = { queue, destResidue, plan, segmentNumber: i };
+    if (seg.cat && !last) this.carry = carry;
+    else await this.settle(carry);
+  }
+
+  private durable(plan: DataPlan, bytes: number): void {
+    if (!plan.sink.counts) return;
+    this.o.state.bytesWritten += bytes;
+    if (plan.dst !== undefined) plan.dst.written = true;
+  }
+
+  /** Residue of a CAT=1 segment that no data segment took: handled as CAT=0 for that segment. */
+  private async settleCarry(): Promise<void> {
+    const c = this.carry;
+    this.carry = undefined;
+    if (c === undefined) return;
+    this.carryFailureSegment = c.segmentNumber;
+    await this.settle(c);
+    this.carryFailureSegment = undefined;
+  }
+
+  /** SPC-4 6.4.6.1 PAD and CAT = 0: pad residual destination data, discard residual source data, or fail. */
+  private async settle(c: Carry): Promise<void> {
+    const sourceResidue = c.queue.length - c.destResidue;
+    if ((c.destResidue > 0 && !c.plan.dstPad) || (sourceResidue > 0 && !c.plan.srcPad)) {
+      throw new CopyAborted(
+        0x26,
+        0x0a,
+        `inexact segment: ${c.destResidue} bytes short of a destination block, ${sourceResidue} source bytes left over`,
+      );
+    }
+    if (c.destResidue > 0) {
+      const data = c.queue.take(c.destResidue);
+      if (c.plan.hold) this.o.state.held.append(data);
+      const padded = Buffer.alloc(c.plan.sink.unit);
+      data.copy(padded);
+      try {
+        await c.plan.sink.write(padded);
+      } catch (e) {
+        if (e instanceof DeviceCondition) {
+          if (e.role === undefined) e.role = 'destination';
+          if (e.transferred > 0) this.durable(c.plan, e.transferred);
+        }
+        throw e;
+      }
+      this.durable(c.plan, padded.length);
+    }
+    c.queue.clear();
+  }
+
+  // ---- plans for the data segment types ---------------------------------------------------------
+
+  private chunkFor(a: BlockIoLike, b?: BlockIoLike): number {
+    const cfg = this.cfg.pipeline.maxTransferBytes;
+    if (b === undefined) return Math.max(a.blockLength, Math.min(cfg, a.maxTransferBytes));
+    // Reads and writes of the same size (a multiple of both block lengths): buffers pass unchanged.
+    const lcm = (a.blockLength / gcd(a.blockLength, b.blockLength)) * b.blockLength;
+    const limit = Math.min(cfg, a.maxTransferBytes, b.maxTransferBytes);
+    return Math.max(lcm, Math.floor(limit / lcm) * lcm);
+  }
+
+  private streamTransfer(io: StreamIo, transferLength: number, field: number): number {
+    const bytes = io.fixed ? transferLength * io.blockLength : transferLength;
+    if (transferLength === 0 || bytes > this.cfg.limits.maximumStreamDeviceTransferSize) {
+      throw new CopyAborted(
+        0x26,
+        0x00,
+        `STREAM DEVICE TRANSFER LENGTH ${transferLength} gives ${bytes} bytes per command (1..${this.cfg.limits.maximumStreamDeviceTransferSize})`,
+        { segmentDescriptor: true, field },
+      );
+    }
+    return transferLength;
+  }
+
+  private async plan(seg: DataSegment): Promise<DataPlan> {
+    const P = this.participants;
+    const hold = HOLDING_TYPES.includes(seg.descriptorTypeCode);
+    switch (seg.kind) {
+      case 'blockToStream': {
+        const src = await P.get(seg.sourceCscdDescriptorId, 'source', 'block', 4);
+        const dst = await P.get(seg.destinationCscdDescriptorId, 'destination', 'stream', 6);
+        const block = need(src.block);
+        const stream = need(dst.stream);
+        const tl = this.streamTransfer(stream, seg.streamDeviceTransferLength, 9);
+        const start = seg.blockDeviceLogicalBlockAddress * BigInt(block.blockLength);
+        return {
+          mode: 'source',
+          bytes: seg.blockDeviceNumberOfBlocks * block.blockLength,
+          source: (n) => new BlockRangeSource(block, start, n, this.chunkFor(block)),
+          sink: new StreamSink(stream, tl),
+          srcPad: src.pad,
+          dstPad: dst.pad,
+          src,
+          dst,
+          hold,
+        };
+      }
+      case 'streamToBlock': {
+        const src = await P.get(seg.sourceCscdDescriptorId, 'source', 'stream', 4);
+        const dst = await P.get(seg.destinationCscdDescriptorId, 'destination', 'block', 6);
+        const stream = need(src.stream);
+        const block = need(dst.block);
+        const tl = this.streamTransfer(stream, seg.streamDeviceTransferLength, 9);
+        return {
+          mode: 'destination',
+          bytes: seg.blockDeviceNumberOfBlocks * block.blockLength,
+          source: (n) => new StreamSource(stream, tl, n),
+          sink: new BlockSink(block, seg.blockDeviceLogicalBlockAddress, this.chunkFor(block)),
+          srcPad: src.pad,
+          dstPad: dst.pad,
+          src,
+          dst,
+          hold,
+        };
+      }
+      case 'blockToBlock': {
+        const src = await P.get(seg.sourceCscdDescriptorId, 'source', 'block', 4);
+        const dst = await P.get(seg.destinationCscdDescriptorId, 'destination', 'block', 6);
+        const s = need(src.block);
+        const d = need(dst.block);
+        const chunk = this.chunkFor(s, d);
+        const start = seg.sourceBlockDeviceLogicalBlockAddress * BigInt(s.blockLength);
+        // DC=0: the count is of source blocks; DC=1: of destination blocks (SPC-4 6.4.6.4).
+        return {
+          mode: seg.dc ? 'destination' : 'source',
+          bytes: seg.blockDeviceNumberOfBlocks * (seg.dc ? d.blockLength : s.blockLength),
+          source: (n) => new BlockRangeSource(s, start, Math.ceil(n / s.blockLength) * s.blockLength, chunk),
+          sink: new BlockSink(d, seg.destinationBlockDeviceLogicalBlockAddress, chunk),
+          srcPad: src.pad,
+          dstPad: dst.pad,
+          src,
+          dst,
+          hold,
+        };
+      }
+      case 'streamToStream': {
+        const src = await P.get(seg.sourceCscdDescriptorId, 'source', 'stream', 4);
+        const dst = await P.get(seg.destinationCscdDescriptorId, 'destination', 'stream', 6);
+        const si = need(src.stream);
+        const di = need(dst.stream);
+        const stl = this.streamTransfer(si, seg.sourceStreamDeviceTransferLength, 9);
+        const dtl = this.streamTransfer(di, seg.destinationStreamDeviceTransferLength, 13);
+        return {
+          mode: 'source',
+          bytes: seg.byteCount,
+          source: (n) => new StreamSource(si, stl, n),
+          sink: new StreamSink(di, dtl),
+          srcPad: src.pad,
+          dstPad: dst.pad,
+          src,
+          dst,
+          hold,
+        };
+      }
+      case 'inlineToStream':
+      case 'embeddedToStream': {
+        const dst = await P.get(seg.destinationCscdDescriptorId, 'destination', 'stream', 6);
+        const stream = need(dst.stream);
+        const tl = this.streamTransfer(stream, seg.streamDeviceTransferLength, 9);
+        let data: Buffer;
+        if (seg.kind === 'inlineToStream') {
+          const inline = this.o.list.inlineData;
+          // SPC-4 6.4.6.6: data past the end of the inline data is INLINE DATA LENGTH EXCEEDED.
+          if (seg.inlineDataOffset + seg.inlineDataNumberOfBytes > inline.length) {
+            throw new CopyAborted(
+              0x26,
+              0x0b,
+              `inline data ${seg.inlineDataOffset}+${seg.inlineDataNumberOfBytes} exceeds INLINE DATA LENGTH ${inline.length}`,
+              { segmentDescriptor: true, field: 16 },
+            );
+          }
+          data = inline.subarray(seg.inlineDataOffset, seg.inlineDataOffset + seg.inlineDataNumberOfBytes);
+        } else {
+          data = seg.embeddedData;
+        }
+        return {
+          mode: 'source',
+          bytes: data.length,
+          source: () => new BufferSource(data, Math.max(1, this.cfg.pipeline.maxTransferBytes)),
+          sink: new StreamSink(stream, tl),
+          srcPad: false,
+          dstPad: dst.pad,
+          dst,
+          hold,
+        };
+      }
+      case 'streamToDiscard': {
+        const src = await P.get(seg.sourceCscdDescriptorId, 'source', 'stream', 4);
+        const stream = need(src.stream);
+        const tl = this.streamTransfer(stream, seg.streamDeviceTransferLength, 9);
+        return {
+          mode: 'source',
+          bytes: seg.numberOfBytes,
+          source: (n) => new StreamSource(stream, tl, n),
+          sink: new DiscardSink(this.cfg.pipeline.maxTransferBytes),
+          srcPad: src.pad,
+          dstPad: false,
+          src,
+          hold,
+        };
+      }
+      case 'blockOffsetToStream': {
+        const src = await P.get(seg.sourceCscdDescriptorId, 'source', 'block', 4);
+        const dst = await P.get(seg.destinationCscdDescriptorId, 'destination', 'stream', 6);
+        const block = need(src.block);
+        const stream = need(dst.stream);
+        const tl = this.streamTransfer(stream, seg.streamDeviceTransferLength, 9);
+        const start =
+          seg.blockDeviceLogicalBlockAddress * BigInt(block.blockLength) + BigInt(seg.blockDeviceByteOffset);
+        return {
+          mode: 'source',
+          bytes: seg.numberOfBytes,
+          source: (n) => new BlockRangeSource(block, start, n, this.chunkFor(block)),
+          sink: new StreamSink(stream, tl),
+          srcPad: src.pad,
+          dstPad: dst.pad,
+          src,
+          dst,
+          hold,
+        };
+      }
+      case 'streamToBlockOffset': {
+        const src = await P.get(seg.sourceCscdDescriptorId, 'source', 'stream', 4);
+        const dst = await P.get(seg.destinationCscdDescriptorId, 'destination', 'block', 6);
+        const stream = need(src.stream);
+        const block = need(dst.block);
+        const tl = this.streamTransfer(stream, seg.streamDeviceTransferLength, 9);
+        const start =
+          seg.blockDeviceLogicalBlockAddress * BigInt(block.blockLength) + BigInt(seg.blockDeviceByteOffset);
+        return {
+          mode: 'destination',
+          bytes: seg.numberOfBytes,
+          source: (n) => new StreamSource(stream, tl, n),
+          sink: new BlockBytesSink(block, start),
+          srcPad: src.pad,
+          dstPad: dst.pad,
+          src,
+          dst,
+          hold,
+        };
+      }
+      case 'blockOffsetToBlockOffset': {
+        const src = await P.get(seg.sourceCscdDescriptorId, 'source', 'block', 4);
+        const dst = await P.get(seg.destinationCscdDescriptorId, 'destination', 'block', 6);
+        const s = need(src.block);
+        const d = need(dst.block);
+        const start =
+          seg.sourceBlockDeviceLogicalBlockAddress * BigInt(s.blockLength) +
+          BigInt(seg.sourceBlockDeviceByteOffset);
+        const to =
+          seg.destinationBlockDeviceLogicalBlockAddress * BigInt(d.blockLength) +
+          BigInt(seg.destinationBlockDeviceByteOffset);
+        return {
+          mode: 'both',
+          bytes: seg.numberOfBytes,
+          source: (n) => new BlockRangeSource(s, start, n, this.chunkFor(s, d)),
+          sink: new BlockBytesSink(d, to),
+          srcPad: src.pad,
+          dstPad: dst.pad,
+          src,
+          dst,
+          hold,
+        };
+      }
+    }
+  }
+
+  // ---- control segments ---------------------------------------------------------------------
+
+  private async controlSegment(seg: ControlSegment): Promise<void> {
+    const P = this.participants;
+    switch (seg.kind) {
+      case 'verifyCscd': {
+        const p = await P.get(seg.sourceCscdDescriptorId, 'source', 'any', 4);
+        if (seg.tur) await this.onDevice('source', () => (p.block ?? need(p.stream)).testUnitReady());
+        return;
+      }
+      case 'writeFilemarks': {
+        const p = await P.get(seg.destinationCscdDescriptorId, 'destination', 'stream', 6);
+        await this.onDevice('destination', () =>
+          need(p.stream).writeFilemarks(seg.filemarkCount, seg.wImmed),
+        );
+        p.written = true;
+        return;
+      }
+      case 'space': {
+        const p = await P.get(seg.destinationCscdDescriptorId, 'destination', 'stream', 6);
+        await this.onDevice('destination', () => need(p.stream).space(seg.code, seg.count));
+        return;
+      }
+      case 'locate': {
+        const p = await P.get(seg.destinationCscdDescriptorId, 'destination', 'stream', 6);
+        await this.onDevice('destination', () => need(p.stream).locate(seg.logicalObjectIdentifier));
+        return;
+      }
+      case 'registerKey': {
+        const p = await P.get(seg.destinationCscdDescriptorId, 'destination', 'any', 6);
+        const backend = p.backend;
+        if (backend === undefined) return; // null devices have no reservations
+        await this.onDevice('destination', async () => {
+          await backend.sendGood(
+            {
+              cdb: PERSISTENT_RESERVE_OUT_REGISTER,
+              dataOut: registerParameters(seg.reservationKey, seg.serviceActionReservationKey),
+            },
+            'PERSISTENT RESERVE OUT REGISTER',
+          );
+        });
+        return;
+      }
+      default:
+        throw new CopyAborted(
+          0x26,
+          0x09,
+          `segment type ${seg.descriptorTypeCode.toString(16)}h is not supported`,
+          {
+            segmentDescriptor: true,
+            field: 0,
+          },
+        );
+    }
+  }
+
+  private async digest(seg: DigestSegment): Promise<void> {
+    const src = await this.participants.get(seg.sourceCscdDescriptorId, 'source', 'block', 4);
+    const block = need(src.block);
+    const bytes = seg.numberOfLogicalBlocks * BigInt(block.blockLength);
+    if (bytes > BigInt(Number.MAX_SAFE_INTEGER)) {
+      throw new CopyAborted(0x26, 0x00, 'digest range too large', { segmentDescriptor: true, field: 20 });
+    }
+    const hash = createHash('sha256');
+    const n = Number(bytes);
+    await runFlow({
+      source: new BlockRangeSource(
+        block,
+        seg.logicalBlockAddress * BigInt(block.blockLength),
+        n,
+        this.chunkFor(block),
+      ),
+      sink: new DiscardSink(this.chunkFor(block)),
+      queue: new ByteQueue(),
+      writeBytes: n,
+      readAhead: this.cfg.pipeline.readAhead,
+      writeBehind: this.cfg.pipeline.writeBehind,
+      maxBufferedBytes: this.cfg.pipeline.maxBufferedBytes,
+      signal: this.o.signal,
+      tap: (d) => hash.update(d),
+    });
+    this.o.state.held.append(hash.digest());
+  }
+
+  private async onDevice(role: 'source' | 'destination', op: () => Promise<void>): Promise<void> {
+    try {
+      await op();
+    } catch (e) {
+      if (e instanceof DeviceCondition && e.role === undefined) e.role = role;
+      throw e;
+    }
+  }
+
+  // ---- end of the list ----------------------------------------------------------------------
+
+  private async flushAll(bestEffort = false): Promise<void> {
+    for (const p of this.participants.all()) {
+      if (!p.written) continue;
+      p.written = false;
+      const io = p.block ?? p.stream;
+      if (io === undefined) continue;
+      try {
+        await io.flush();
+      } catch (e) {
+        if (bestEffort || e instanceof CopyCancelled) continue;
+        if (e instanceof DeviceCondition && e.role === undefined) e.role = 'destination';
+        throw e;
+      }
+    }
+  }
+
+  /** DeviceCondition -> COPY ABORTED with the forwarded status and sense. */
+  toAborted(e: DeviceCondition, segmentNumber: number): CopyAborted {
+    const [asc, ascq] = DEVICE_CONDITION_ASC[e.kind];
+    const role = e.role ?? 'source';
+    const r = e.result;
+    const forwarded: ForwardedSense | undefined =
+      r !== undefined && (r.status !== 0 || r.sense.length > 0)
+        ? { role, status: r.status, sense: r.sense }
+        : undefined;
+    return new CopyAborted(asc, ascq, e.message, this.pointerFor(role, segmentNumber), forwarded);
+  }
+
+  /** Segment pointer (SD=0) at the CSCD descriptor of the device that failed, when it has one. */
+  private pointerFor(
+    role: 'source' | 'destination',
+    segmentNumber: number,
+  ): { segmentDescriptor: boolean; field: number } | undefined {
+    const seg = this.o.list.segmentDescriptors[segmentNumber];
+    let id: number | undefined;
+    if (seg === undefined) return undefined;
+    if (seg.kind === 'opaque') {
+      id = role === 'source' && seg.bytes.length >= 6 ? seg.bytes.readUInt16BE(4) : undefined;
+    } else {
+      const ids = seg as { sourceCscdDescriptorId?: number; destinationCscdDescriptorId?: number };
+      id = role === 'destination' ? ids.destinationCscdDescriptorId : ids.sourceCscdDescriptorId;
+    }
+    if (id === undefined || cscdIdKind(id) !== 'list') return undefined;
+    return { segmentDescriptor: false, field: this.o.cscdDescriptorOffsets[id] };
+  }
+}
+
+interface BlockIoLike {
+  blockLength: number;
+  maxTransferBytes: number;
+}
+
+function need<T>(v: T | undefined): T {
+  if (v === undefined) throw new RangeError('participant of the wrong kind');
+  return v;
+}
+
+/** PERSISTENT RESERVE OUT, service action REGISTER, PARAMETER LIST LENGTH 24 (SPC-4 6.16). */
+export const PERSISTENT_RESERVE_OUT_REGISTER = Buffer.from([
+  0x5f, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x18, 0x00,
+]);
+
+/** The 24-byte PERSISTENT RESERVE OUT parameter list for REGISTER (SPC-4 6.16.3). */
+export function registerParameters(reservationKey: bigint, serviceActionReservationKey: bigint): Buffer {
+  const b = Buffer.alloc(24);
+  b.writeBigUInt64BE(reservationKey, 0);
+  b.writeBigUInt64BE(serviceActionReservationKey, 8);
+  return b;
+}
