@@ -236,7 +236,7 @@ export interface ForwardedSenseDataDescriptor {
   kind: 'forwardedSenseData';
   /** FSDT: the forwarded sense data was truncated. */
   forwardedSenseDataTruncated: boolean;
-  /** SENSE DATA SOURCE: 0h copy source, 1h-7h copy destination 0-6 (SPC-4 table 34). */
+  /** SENSE DATA SOURCE: 0h unknown, 1h EXTENDED COPY source, 2h EXTENDED COPY destination, others reserved (SPC-4 4.5.2.8). */
   senseDataSource: number;
   /** FORWARDED STATUS: the SCSI status that came with the forwarded sense. */
   forwardedStatus: number;

@@ -1,6 +1,22 @@
-// Storage behind a disk LU. The RAM store is sparse: fixed-size chunks are allocated on first
-// write and freed by UNMAP, unwritten and unmapped blocks read as zeros (LBPRZ=1), so a large
-// thin-provisioned disk costs only the memory its data uses.
+// In-memory storage behind a disk LU. SparseRamStore is sparse and synchronous: fixed-size chunks
+// are allocated on first write and freed by UNMAP, unwritten and unmapped blocks read as zeros
+// (LBPRZ=1), so a large thin-provisioned disk costs only the memory its data uses. RamBlockDevice
+// puts it behind the asynchronous BlockDevice interface of emulator/disk, the interface DiskDevice
+// serves (the file-backed FileBlockStore and its snapshots implement it too).
+import {
+  checkReadCount,
+  checkWholeBlocks,
+  Geometry,
+  isAllZero,
+  lbaStatusRuns,
+  settle,
+  type BlockDevice,
+  type LbaRange,
+  type LbaStatusOptions,
+  type LbaStatusRun,
+  type WriteSameOptions,
+} from '../disk/block-device';
+import { ClosedError, DiskArgumentError, ReadOnlyError } from '../disk/errors';
 
 export interface BlockStore {
   readonly blockSize: number;
@@ -15,7 +31,9 @@ export interface BlockStore {
   allocatedBytes(): number;
 }
 
-const CHUNK_BYTES = 64 * 1024;
+/** Allocation chunk of the RAM store: its provisioning granularity. */
+export const RAM_CHUNK_BYTES = 64 * 1024;
+const CHUNK_BYTES = RAM_CHUNK_BYTES;
 
 export class SparseRamStore implements BlockStore {
   private readonly chunks = new Map<number, Buffer>();
@@ -95,5 +113,148 @@ export class SparseRamStore implements BlockStore {
     let n = 0;
     for (const c of this.chunks.values()) n += c.length;
     return n;
+  }
+
+  /** Whether chunk `index` (of RAM_CHUNK_BYTES) holds memory. */
+  chunkAllocated(index: number): boolean {
+    return this.chunks.has(index);
+  }
+
+  /** Smallest allocated chunk index >= `from`, or `limit` when there is none below it. */
+  nextAllocatedChunk(from: number, limit: number): number {
+    let best = limit;
+    for (const k of this.chunks.keys()) if (k >= from && k < best) best = k;
+    return best;
+  }
+}
+
+export interface RamBlockDeviceOptions {
+  /** A read-only device refuses write, WRITE SAME and unmap with ReadOnlyError. */
+  readOnly?: boolean;
+}
+
+/** WRITE SAME fills and writes in pieces of this size. */
+const FILL_PIECE_BYTES = 1024 * 1024;
+
+/**
+ * A SparseRamStore behind the asynchronous BlockDevice interface: provisioning state per 64 KiB
+ * chunk, errors as emulator/disk's typed errors (OutOfRangeError, ReadOnlyError, ClosedError).
+ */
+export class RamBlockDevice implements BlockDevice {
+  readonly readOnly: boolean;
+  private readonly geometry: Geometry;
+  private readonly zeros: Buffer;
+  private closed = false;
+
+  constructor(
+    readonly ram: SparseRamStore,
+    options: RamBlockDeviceOptions = {},
+  ) {
+    this.readOnly = options.readOnly ?? false;
+    this.geometry = new Geometry(ram.blockSize, ram.blockCount, CHUNK_BYTES);
+    this.zeros = Buffer.alloc(ram.blockSize);
+  }
+
+  static create(blockSize: number, blockCount: bigint, options?: RamBlockDeviceOptions): RamBlockDevice {
+    return new RamBlockDevice(new SparseRamStore(blockSize, blockCount), options);
+  }
+
+  get blockSize(): number {
+    return this.ram.blockSize;
+  }
+
+  get blockCount(): bigint {
+    return this.ram.blockCount;
+  }
+
+  get provisioningGranularity(): number {
+    return this.geometry.blocksPerChunk;
+  }
+
+  /** Bytes of memory the data takes. */
+  allocatedBytes(): number {
+    return this.ram.allocatedBytes();
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new ClosedError('RAM block device');
+  }
+
+  private checkWritable(operation: string): void {
+    this.checkOpen();
+    if (this.readOnly) throw new ReadOnlyError(operation);
+  }
+
+  read(lba: bigint, count: number): Promise<Buffer> {
+    return settle(() => {
+      this.checkOpen();
+      checkReadCount(count, this.blockSize);
+      this.geometry.byteRange(lba, BigInt(count));
+      return this.ram.read(lba, count);
+    });
+  }
+
+  write(lba: bigint, data: Buffer): Promise<void> {
+    return settle(() => {
+      this.checkWritable('write');
+      checkWholeBlocks(data, this.blockSize, 'write');
+      this.geometry.byteRange(lba, BigInt(data.length / this.blockSize));
+      this.ram.write(lba, data);
+    });
+  }
+
+  writeSame(lba: bigint, count: bigint, block: Buffer, options: WriteSameOptions = {}): Promise<void> {
+    return settle(() => {
+      this.checkWritable('write same');
+      if (!Buffer.isBuffer(block) || block.length !== this.blockSize) {
+        throw new DiskArgumentError(`write same: the data must be one ${this.blockSize}-byte block`);
+      }
+      this.geometry.byteRange(lba, count);
+      if (options.unmap === true && isAllZero(block, this.zeros)) {
+        this.ram.unmap(lba, count);
+        return;
+      }
+      const perPiece = BigInt(Math.max(1, Math.floor(FILL_PIECE_BYTES / this.blockSize)));
+      const first = count < perPiece ? count : perPiece;
+      const piece = Buffer.alloc(Number(first) * this.blockSize);
+      piece.fill(block);
+      for (let done = 0n; done < count;) {
+        const n = count - done < perPiece ? count - done : perPiece;
+        this.ram.write(lba + done, piece.subarray(0, Number(n) * this.blockSize));
+        done += n;
+      }
+    });
+  }
+
+  unmap(ranges: readonly LbaRange[]): Promise<void> {
+    return settle(() => {
+      this.checkWritable('unmap');
+      for (const r of ranges) this.geometry.byteRange(r.lba, r.count);
+      for (const r of ranges) if (r.count > 0n) this.ram.unmap(r.lba, r.count);
+    });
+  }
+
+  lbaStatus(lba: bigint, options?: LbaStatusOptions): Promise<LbaStatusRun[]> {
+    return settle(() => {
+      this.checkOpen();
+      const g = this.geometry;
+      const runEnd = (chunk: number, value: boolean): number => {
+        if (!value) return this.ram.nextAllocatedChunk(chunk + 1, g.chunkCount);
+        let i = chunk + 1;
+        while (i < g.chunkCount && this.ram.chunkAllocated(i)) i++;
+        return i;
+      };
+      return lbaStatusRuns(g, lba, (c) => this.ram.chunkAllocated(c), runEnd, options);
+    });
+  }
+
+  /** Nothing to flush: the data lives in memory only. */
+  sync(): Promise<void> {
+    return settle(() => this.checkOpen());
+  }
+
+  close(): Promise<void> {
+    this.closed = true;
+    return Promise.resolve();
   }
 }

@@ -1,10 +1,12 @@
-import { createRamDisk, type DiskDevice } from '../../../../emulator/devices/disk';
+import { createRamDisk } from '../../../../emulator/devices/disk';
 import { clearUa, exec, hex, nexus, sense } from '../helpers';
+
+type RamDisk = ReturnType<typeof createRamDisk>;
 
 const MiB = 1024 * 1024;
 const BLOCKS = (4 * MiB) / 512; // 8192
 
-function disk(maxTransferBlocks?: number): DiskDevice {
+function disk(maxTransferBlocks?: number): RamDisk {
   return createRamDisk({ identity: { id: 'disk-a' }, sizeBytes: 4 * MiB, maxTransferBlocks });
 }
 
@@ -84,7 +86,7 @@ describe('RAM disk: unit attentions', () => {
 });
 
 describe('RAM disk: command dispatch', () => {
-  let lu: DiskDevice;
+  let lu: RamDisk;
   beforeEach(async () => {
     lu = disk();
     await clearUa(lu);
@@ -123,7 +125,7 @@ describe('RAM disk: command dispatch', () => {
 });
 
 describe('RAM disk: INQUIRY', () => {
-  let lu: DiskDevice;
+  let lu: RamDisk;
   beforeEach(() => {
     lu = disk();
   });
@@ -220,7 +222,7 @@ describe('RAM disk: INQUIRY', () => {
 });
 
 describe('RAM disk: READ CAPACITY', () => {
-  let lu: DiskDevice;
+  let lu: RamDisk;
   beforeEach(async () => {
     lu = disk();
     await clearUa(lu);
@@ -246,7 +248,7 @@ describe('RAM disk: READ CAPACITY', () => {
 });
 
 describe('RAM disk: READ and WRITE', () => {
-  let lu: DiskDevice;
+  let lu: RamDisk;
   beforeEach(async () => {
     lu = disk(64);
     await clearUa(lu);
@@ -354,7 +356,7 @@ describe('RAM disk: READ and WRITE', () => {
 });
 
 describe('RAM disk: VERIFY, SYNCHRONIZE CACHE, UNMAP', () => {
-  let lu: DiskDevice;
+  let lu: RamDisk;
   beforeEach(async () => {
     lu = disk();
     await clearUa(lu);
