@@ -625,21 +625,23 @@ export class DiskDevice<S extends BlockDevice = BlockDevice> extends ScsiDevice 
         `${list.descriptors.length} descriptors exceed MAXIMUM UNMAP BLOCK DESCRIPTOR COUNT ${this.limits.maxUnmapDescriptors}`,
       );
     }
-    const ranges: LbaRange[] = [];
+    // The LBA count limit applies to the list as a whole, so it is checked before any range.
     let total = 0n;
     list.descriptors.forEach((u, i) => {
-      const off = 8 + 16 * i;
-      const n = BigInt(u.numberOfLogicalBlocks);
-      total += n;
+      total += BigInt(u.numberOfLogicalBlocks);
       if (total > BigInt(this.limits.maxUnmapLbaCount)) {
         throw invalidParamField(
-          off + 8,
+          8 + 16 * i + 8,
           `more than MAXIMUM UNMAP LBA COUNT ${this.limits.maxUnmapLbaCount} blocks`,
         );
       }
+    });
+    const ranges: LbaRange[] = [];
+    list.descriptors.forEach((u, i) => {
+      const n = BigInt(u.numberOfLogicalBlocks);
       if (u.unmapLogicalBlockAddress + n > this.blockCount) {
         throw lbaOutOfRangeAt(
-          { commandData: false, field: off },
+          { commandData: false, field: 8 + 16 * i },
           `${u.unmapLogicalBlockAddress}+${n} > ${this.blockCount}`,
         );
       }

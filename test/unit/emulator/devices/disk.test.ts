@@ -217,7 +217,8 @@ describe('RAM disk: INQUIRY', () => {
   it('VPD B1h reports a non-rotating medium and B2h thin provisioning with LBPU and LBPRZ', async () => {
     const b1 = (await exec(lu, '12 01 b1 00 ff 00')).dataIn ?? Buffer.alloc(0);
     expect(b1.subarray(0, 6)).toEqual(hex('00 b1 00 3c 00 01'));
-    expect((await exec(lu, '12 01 b2 00 ff 00')).dataIn).toEqual(hex('00 b2 00 04 00 84 02 00'));
+    // LBPU, LBPWS, LBPWS10, LBPRZ 001b; ANC_SUP 0; provisioning type 2 (thin).
+    expect((await exec(lu, '12 01 b2 00 ff 00')).dataIn).toEqual(hex('00 b2 00 04 00 e4 02 00'));
   });
 });
 
@@ -269,11 +270,13 @@ describe('RAM disk: READ and WRITE', () => {
 
   it('reads and writes the last blocks; one past the end is LBA OUT OF RANGE', async () => {
     expect((await exec(lu, read10(BLOCKS - 8, 8))).dataIn?.length).toBe(4096);
+    // Field pointer: C/D=1, byte 2 (LOGICAL BLOCK ADDRESS).
     expect(sense(await exec(lu, read10(BLOCKS - 7, 8)))).toEqual({
       responseCode: 0x70,
       key: 5,
       asc: 0x21,
       ascq: 0,
+      sks: [0xc0, 0x00, 0x02],
     });
     expect(sense(await exec(lu, write10(BLOCKS, 1), { dataOut: Buffer.alloc(512) }))).toMatchObject({
       asc: 0x21,

@@ -106,7 +106,8 @@ describe('MODE SELECT', () => {
     await select6('0a 0a 04 10 00 00 00 00 ff ff 00 00');
     const r = await exec(lu, '88 00 ffffffffffffffff 00000001 00 00');
     expect(r.status).toBe(2);
-    expect(r.sense).toEqual(hex('72 05 21 00 00 00 00 00'));
+    // LOGICAL BLOCK ADDRESS OUT OF RANGE with a field pointer at the LBA (byte 2 of READ(16)).
+    expect(r.sense).toEqual(hex('72 05 21 00 00 00 00 08 02 06 00 00 c0 00 02 00'));
     const bad = await exec(lu, '12 00 01 00 ff 00');
     // Sense key specific descriptor: SKSV, C/D, field pointer 2.
     expect(bad.sense).toEqual(hex('72 05 24 00 00 00 00 08 02 06 00 00 c0 00 02 00'));
@@ -225,11 +226,11 @@ describe('REPORT LUNS and PERSISTENT RESERVE IN', () => {
     });
   });
 
-  it('PERSISTENT RESERVE IN reports no keys, no reservation and no supported types', async () => {
+  it('PERSISTENT RESERVE IN reports no keys, no reservation, and its capabilities', async () => {
     const lu = disk();
     await clearUa(lu);
     expect((await exec(lu, '5e 00 00 00 00 00 00 00 ff 00')).dataIn).toEqual(hex('00000000 00000000'));
-    expect((await exec(lu, '5e 02 00 00 00 00 00 00 ff 00')).dataIn).toEqual(hex('0008 00 00 0000 0000'));
+    expect((await exec(lu, '5e 02 00 00 00 00 00 00 ff 00')).dataIn).toEqual(hex('0008 10 80 ea 01 0000'));
     expect(sense(await exec(lu, '5e 05 00 00 00 00 00 00 ff 00'))).toMatchObject({
       asc: 0x24,
       sks: [0xcc, 0, 1],
