@@ -1,0 +1,13 @@
+// Benchmark suites by name.
+import { iscsiSuite } from './iscsi';
+
+export type Print = (line: string) => void;
+
+export interface Suite {
+  description: string;
+  run(print: Print): Promise<void>;
+}
+
+export const SUITES: Record<string, Suite> = {
+  iscsi: iscsiSuite,
+};
