@@ -502,10 +502,11 @@ export class ListExecutor {
       }
       case 'writeFilemarks': {
         const p = await P.get(seg.destinationCscdDescriptorId, 'destination', 'stream', 6);
+        // Flushed at the end even when the command reports a condition (filemarks written at early warning).
+        p.written = true;
         await this.onDevice('destination', () =>
           need(p.stream).writeFilemarks(seg.filemarkCount, seg.wImmed),
         );
-        p.written = true;
         return;
       }
       case 'space': {

@@ -8,6 +8,9 @@
 //   write: early warning (NO SENSE, EOM)                      -> written; overrun after counting it
 //          VOLUME OVERFLOW                                    -> fixed mode: count - INFORMATION blocks
 //                                                                written; overrun
+//   WRITE FILEMARKS: early warning                            -> written; overrun (a flush, count 0, is GOOD)
+//   fixed mode, GOOD but another byte count moved (residual)  -> the drive's block length (MODE SELECT)
+//                                                                is not STREAM BLOCK LENGTH: failure
 // The null stream device (CSCD ID C001h) reads zeros and discards writes.
 import { encodeLocate10 } from '../../cdb/ssc/locate10';
 import { encodeRead6 } from '../../cdb/ssc/read6';
@@ -84,7 +87,19 @@ export class ScsiStreamDevice implements StreamIo {
   async read(transferLength: number): Promise<StreamReadResult> {
     const want = this.bytesOf(transferLength);
     const r = await this.backend.send({ cdb: streamReadCdb(this, transferLength), dataInLength: want });
-    if (r.status === STATUS_GOOD) return { data: r.dataIn };
+    if (r.status === STATUS_GOOD) {
+      // Fixed mode: the drive reads blocks of ITS block length (MODE SELECT). GOOD with another
+      // byte count means STREAM BLOCK LENGTH is not that length: the data would be cut or split.
+      // (A negative residual is data-in cut off at the allocation length: longer drive blocks.)
+      if (this.fixed && (r.residual < 0 || r.dataIn.length !== want)) {
+        throw new DeviceCondition(
+          'failure',
+          `READ(6) of ${transferLength} fixed blocks returned ${r.dataIn.length - Math.min(0, r.residual)} bytes, not ${want}: the drive's block length is not STREAM BLOCK LENGTH ${this.blockLength}`,
+          r,
+        );
+      }
+      return { data: r.dataIn };
+    }
     const s = r.status === STATUS_CHECK_CONDITION ? summarizeSense(r.sense) : undefined;
     if (s === undefined)
       throw new DeviceCondition('failure', `READ(6) ended with status ${r.status.toString(16)}h`, r);
@@ -127,7 +142,18 @@ export class ScsiStreamDevice implements StreamIo {
   async write(data: Buffer): Promise<void> {
     const transferLength = this.fixed ? data.length / this.blockLength : data.length;
     const r = await this.backend.send({ cdb: streamWriteCdb(this, transferLength), dataOut: data });
-    if (r.status === STATUS_GOOD) return;
+    if (r.status === STATUS_GOOD) {
+      // Fixed mode: a residual means the drive took blocks of another length than STREAM BLOCK
+      // LENGTH (its MODE SELECT block length): what it recorded is not the data. Nothing counts.
+      if (this.fixed && r.residual !== 0) {
+        throw new DeviceCondition(
+          'failure',
+          `WRITE(6) of ${transferLength} fixed blocks: the drive took ${data.length - r.residual} of ${data.length} bytes; its block length is not STREAM BLOCK LENGTH ${this.blockLength}`,
+          r,
+        );
+      }
+      return;
+    }
     const s = r.status === STATUS_CHECK_CONDITION ? summarizeSense(r.sense) : undefined;
     if (s !== undefined && (s.senseKey === NO_SENSE || s.senseKey === RECOVERED_ERROR) && s.eom) {
       // Early warning: the write succeeded (SSC-4 4.2.5); stop before the medium runs out.
@@ -143,9 +169,22 @@ export class ScsiStreamDevice implements StreamIo {
   }
 
   async writeFilemarks(count: number, immed: boolean): Promise<void> {
-    await this.backend.sendGood(
-      { cdb: encodeWriteFilemarks6({ wsmk: false, immed, filemarkCount: count, control: 0 }) },
-      'WRITE FILEMARKS(6)',
+    const r = await this.backend.send({
+      cdb: encodeWriteFilemarks6({ wsmk: false, immed, filemarkCount: count, control: 0 }),
+    });
+    if (r.status === STATUS_GOOD) return;
+    const s = r.status === STATUS_CHECK_CONDITION ? summarizeSense(r.sense) : undefined;
+    if (s !== undefined && (s.senseKey === NO_SENSE || s.senseKey === RECOVERED_ERROR) && s.eom) {
+      // Early warning (SSC-4 4.2.5): the filemarks were written. A flush (count 0) is done; written
+      // filemarks stop the copy as a data write at early warning does.
+      if (count === 0) return;
+      throw new DeviceCondition('overrun', 'destination tape reached early warning', r);
+    }
+    if (s?.senseKey === RECOVERED_ERROR) return;
+    throw new DeviceCondition(
+      'failure',
+      `${this.backend.transport.address}: WRITE FILEMARKS(6) ended with status ${r.status.toString(16)}h`,
+      r,
     );
   }
 
