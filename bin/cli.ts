@@ -48,6 +48,13 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
 }
 
 export function run(): void {
+  // `xcopyctl ... | head`: a reader that goes away is not an error; stop quietly.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  }
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

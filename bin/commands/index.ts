@@ -7,6 +7,9 @@ import { sanVerb } from './san';
 import { inquiryVerb } from './inquiry';
 import { readcapVerb } from './readcap';
 import { discoverVerb, iscsiVerb } from './discover';
+import { conformanceVerb } from './conformance';
+import { tapeVerb } from './tape';
+import { changerVerb } from './changer';
 import type { Io } from '../usage';
 
 export type VerbFactory = (io: Io) => CommandModule;
@@ -20,4 +23,7 @@ export const VERBS: VerbFactory[] = [
   readcapVerb,
   discoverVerb,
   iscsiVerb,
+  conformanceVerb,
+  tapeVerb,
+  changerVerb,
 ];

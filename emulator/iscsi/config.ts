@@ -2,6 +2,7 @@
 // CHAP credentials and the parameters the target negotiates.
 import type { NegotiationSettings } from '../../targets/iscsi/negotiation';
 import type { LogicalUnit } from '../lu';
+import type { Connection, ConnectionTap } from './connection';
 
 export interface ChapUser {
   user: string;
@@ -50,6 +51,11 @@ export interface IscsiTargetServerOptions {
   nopInTimeoutMs?: number;
   /** Drop connections that have not completed login after this long (ms, default 30000). */
   loginTimeoutMs?: number;
+  /**
+   * Fault-injection hook: called for every accepted connection; the tap it returns sees the
+   * connection's bytes both ways and may cut it (the SAN admin API's "drop after N bytes").
+   */
+  connectionTap?: (conn: Connection) => ConnectionTap | undefined;
 }
 
 /** What the target offers when the initiator asks (RFC 7143 13; the initiator's offers usually win). */

@@ -27,6 +27,18 @@ export type ConnectionState = 'login' | 'full-feature' | 'closing' | 'closed';
 /** Queued output above which the connection stops reading input until the socket drains. */
 const WRITE_HIGH_WATER = 32 * 1024 * 1024;
 
+/**
+ * Fault-injection hook (the emulated SAN's admin API): counts the bytes of one connection and may
+ * cut it. Each method gets the size of a chunk and returns how many of its bytes go through; fewer
+ * than `n` means: pass that many, then drop the connection.
+ */
+export interface ConnectionTap {
+  /** `n` bytes arrived from the initiator. */
+  received(n: number): number;
+  /** `n` bytes (one PDU) are about to be written to the initiator. */
+  sending(n: number): number;
+}
+
 /** What a connection needs from the server. */
 export interface ConnectionHost extends LoginHost {
   readonly log: Logger;
@@ -39,6 +51,8 @@ export interface ConnectionHost extends LoginHost {
   connectionClosed(conn: Connection): void;
   /** Count of PDUs (good or malformed) read from initiators. */
   pduReceived(): void;
+  /** Optional byte tap for fault injection, asked once per connection. */
+  connectionTap?(conn: Connection): ConnectionTap | undefined;
 }
 
 /** PDUs that carry a status and advance StatSN (RFC 7143 4.2.2.2). */
@@ -75,6 +89,7 @@ export class Connection {
   private loginTimer?: NodeJS.Timeout;
   private lastActivity = Date.now();
   private readonly closedWaiters: Array<() => void> = [];
+  private readonly tap?: ConnectionTap;
 
   constructor(
     readonly socket: Socket,
@@ -99,6 +114,7 @@ export class Connection {
       if (this.state === 'login') this.close('login timeout');
     }, this.host.loginTimeoutMs);
     this.loginTimer.unref();
+    this.tap = this.host.connectionTap?.(this);
   }
 
   get localAddress(): string {
@@ -118,9 +134,18 @@ export class Connection {
 
   // ---- receive --------------------------------------------------------------------------------
 
-  private onData(chunk: Buffer): void {
+  private onData(data: Buffer): void {
     if (this.state === 'closed' || this.state === 'closing') return;
     this.lastActivity = Date.now();
+    let chunk = data;
+    let cut = false;
+    if (this.tap !== undefined) {
+      const allowed = this.tap.received(data.length);
+      if (allowed < data.length) {
+        chunk = data.subarray(0, Math.max(0, allowed));
+        cut = true;
+      }
+    }
     try {
       this.reader.push(chunk, (item) => {
         this.host.pduReceived();
@@ -132,6 +157,7 @@ export class Connection {
       this.host.log.error(`conn ${this.id}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
       this.close('internal error');
     }
+    if (cut) this.close('connection dropped by an injected fault');
   }
 
   private onBadPdu(e: PduError): void {
@@ -274,7 +300,22 @@ export class Connection {
     const pdu = { ...p, statSN: this.statSN, expCmdSN: exp, maxCmdSN: max };
     if (advancesStatSN(p)) this.statSN = (this.statSN + 1) >>> 0;
     try {
-      const frames = this.writer.frame(pdu);
+      let frames = this.writer.frame(pdu);
+      let cut = false;
+      if (this.tap !== undefined) {
+        const total = frames.reduce((n, f) => n + f.length, 0);
+        const allowed = this.tap.sending(total);
+        if (allowed < total) {
+          frames = [Buffer.concat(frames).subarray(0, Math.max(0, allowed))];
+          cut = true;
+        }
+      }
+      if (cut) {
+        // The bytes before the cut reach the wire, then the connection is gone.
+        if (frames[0].length > 0) this.socket.write(frames[0]);
+        this.close('connection dropped by an injected fault', true);
+        return;
+      }
       this.socket.cork();
       for (const f of frames) this.socket.write(f);
       process.nextTick(() => this.socket.uncork());

@@ -13,7 +13,7 @@ import {
   type IscsiTargetServerOptions,
   type TargetConfig,
 } from './config';
-import { Connection, type ConnectionHost } from './connection';
+import { Connection, type ConnectionHost, type ConnectionTap } from './connection';
 import { LoginFailure, LoginStatus, type LoginResult } from './login';
 import { Session, sessionKey, type SessionHost } from './session';
 
@@ -41,6 +41,7 @@ export class IscsiTargetServer implements ConnectionHost, SessionHost {
   readonly nopInIntervalMs: number;
   readonly nopInTimeoutMs: number;
   readonly loginTimeoutMs: number;
+  private readonly tapFactory?: (conn: Connection) => ConnectionTap | undefined;
   private readonly targets: TargetConfig[];
   private readonly host: string;
   private readonly requestedPort: number;
@@ -67,6 +68,7 @@ export class IscsiTargetServer implements ConnectionHost, SessionHost {
     this.nopInIntervalMs = opts.nopInIntervalMs ?? 0;
     this.nopInTimeoutMs = opts.nopInTimeoutMs ?? 15000;
     this.loginTimeoutMs = opts.loginTimeoutMs ?? 30000;
+    this.tapFactory = opts.connectionTap;
     for (const t of this.targets) {
       for (const lu of t.luns.values()) if (hasLunInventory(lu)) lu.setLunInventory(() => [...t.luns.keys()]);
     }
@@ -102,6 +104,10 @@ export class IscsiTargetServer implements ConnectionHost, SessionHost {
 
   pduReceived(): void {
     this.pdus++;
+  }
+
+  connectionTap(conn: Connection): ConnectionTap | undefined {
+    return this.tapFactory?.(conn);
   }
 
   private accept(socket: net.Socket): void {

@@ -195,6 +195,8 @@ export class Tgtd {
     chap?: ChapAccount[];
     /** Outgoing account: the target proves itself with it (mutual CHAP). */
     mutualChap?: ChapAccount;
+    /** ACL: only these initiator IQNs may log in (bound by name instead of every address). */
+    initiatorNames?: string[];
   }): Promise<void> {
     await this.tgtadm([
       '--mode',
@@ -210,6 +212,21 @@ export class Tgtd {
     for (const l of opts.luns ?? []) await this.addLun(opts.tid, l);
     for (const a of opts.chap ?? []) await this.addAccount(opts.tid, a, false);
     if (opts.mutualChap) await this.addAccount(opts.tid, opts.mutualChap, true);
+    if (opts.initiatorNames !== undefined) {
+      for (const name of opts.initiatorNames) {
+        await this.tgtadm([
+          '--mode',
+          'target',
+          '--op',
+          'bind',
+          '--tid',
+          String(opts.tid),
+          '--initiator-name',
+          name,
+        ]);
+      }
+      return;
+    }
     await this.tgtadm([
       '--mode',
       'target',

@@ -28,7 +28,12 @@ describe('xcopyctl san up', () => {
     const ready = await cli.ready;
     expect(ready.portal).toMatch(/^127\.0\.0\.1:\d+$/);
     expect(ready.luns).toEqual([
-      { name: 'disk0', type: 'disk', url: `iscsi://${ready.portal}/${DEFAULT_TARGET}/0` },
+      {
+        name: 'disk0',
+        type: 'disk',
+        url: `iscsi://${ready.portal}/${DEFAULT_TARGET}/0`,
+        naa: expect.stringMatching(/^6[0-9a-f]{31}$/) as unknown,
+      },
     ]);
     const port = Number(ready.portal.split(':')[1]);
     const c = await RawIscsiClient.connect(port);
