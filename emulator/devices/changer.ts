@@ -17,13 +17,13 @@ import {
   type ElementStatusPageInput,
 } from '../../cdb/smc';
 import { encodeElementAddressAssignmentModePage } from '../../cdb/spc/mode-page-1d';
-import type { ItNexus, LuResponse } from '../lu';
+import type { LuResponse } from '../lu';
 import { Cartridge, MamId } from '../tape';
 import type { CommandContext } from './command-table';
 import { GOOD, goodData, ScsiDevice, type ScsiDeviceOptions } from './device';
 import { VersionDescriptor } from './inquiry';
 import { controlModePage, type ModePageDefinition } from './mode-pages';
-import { accessClassOf, installReservations, Reservations, type AccessClass } from './reservations';
+import { accessClassOf, type AccessClass } from './reservations';
 import { senseError, SenseKey } from './sense';
 import { MediumRemovalPreventedError, type TapeDevice } from './tape';
 import type { UnitAttention } from './unit-attention';
@@ -123,7 +123,6 @@ function elementAddressPage(a: ElementAddresses, slots: number, drives: number):
 
 export class MediaChanger extends ScsiDevice {
   readonly deviceType = MEDIUM_CHANGER_DEVICE;
-  readonly reservations = new Reservations();
   readonly addresses: ElementAddresses;
   private readonly elementList: Element[];
 
@@ -155,14 +154,6 @@ export class MediaChanger extends ScsiDevice {
     }
     this.elementList = els.sort((a, b) => a.address - b.address);
     this.registerSmcCommands();
-    installReservations({
-      table: this.table,
-      reservations: this.reservations,
-      classify: (cdb) => accessClassOf(cdb, CHANGER_ACCESS_CLASSES),
-      basePending: (nexus) => this.pendingUnitAttentions(nexus).length > 0,
-      checkCondition: (s) => this.sense(s),
-      descriptorSense: () => this.descriptorSense(),
-    });
   }
 
   // ---- admin API ---------------------------------------------------------------------------------
@@ -201,13 +192,8 @@ export class MediaChanger extends ScsiDevice {
     return [VersionDescriptor.SAM5, VersionDescriptor.ISCSI, VersionDescriptor.SPC4, VersionDescriptor.SMC3];
   }
 
-  protected onReset(kind: 'lu-reset' | 'target-warm-reset' | 'target-cold-reset'): void {
-    this.reservations.reset(kind);
-  }
-
-  nexusLost(nexus: ItNexus): void {
-    super.nexusLost(nexus);
-    this.reservations.nexusLost(nexus);
+  protected accessClass(cdb: Buffer): AccessClass {
+    return accessClassOf(cdb, CHANGER_ACCESS_CLASSES);
   }
 
   // ---- elements --------------------------------------------------------------------------------------
@@ -275,38 +261,32 @@ export class MediaChanger extends ScsiDevice {
 
   private registerSmcCommands(): void {
     const t = this.table;
-    const long = { nominal: 0, recommended: 300 };
-    t.add({
-      opcode: 0x07,
-      name: 'INITIALIZE ELEMENT STATUS',
-      cdbLength: 6,
-      usage: [0x07, 0, 0, 0, 0, 0x04],
-      timeouts: long,
-      handler: (c) => this.initializeElementStatus(c, false),
-    });
-    t.add({
-      opcode: 0x37,
-      name: 'INITIALIZE ELEMENT STATUS WITH RANGE',
-      cdbLength: 10,
-      usage: [0x37, 0x03, 0xff, 0xff, 0, 0, 0xff, 0xff, 0, 0x04],
-      timeouts: long,
-      handler: (c) => this.initializeElementStatus(c, true),
-    });
-    t.add({
-      opcode: 0xa5,
-      name: 'MOVE MEDIUM',
-      cdbLength: 12,
-      usage: [0xa5, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0, 0x01, 0x04],
-      timeouts: long,
-      handler: (c) => this.moveMedium(c),
-    });
-    t.add({
-      opcode: 0xb8,
-      name: 'READ ELEMENT STATUS',
-      cdbLength: 12,
-      usage: [0xb8, 0x1f, 0xff, 0xff, 0xff, 0xff, 0x03, 0xff, 0xff, 0xff, 0, 0x04],
-      handler: (c) => this.readElementStatus(c),
-    });
+    const timeouts = { nominal: 0, recommended: 300 };
+    t.command(
+      'INITIALIZE ELEMENT STATUS',
+      [0x07, 0, 0, 0, 0, 0x04],
+      (c) => this.initializeElementStatus(c, false),
+      {
+        timeouts,
+      },
+    );
+    t.command(
+      'INITIALIZE ELEMENT STATUS WITH RANGE',
+      [0x37, 0x03, 0xff, 0xff, 0, 0, 0xff, 0xff, 0, 0x04],
+      (c) => this.initializeElementStatus(c, true),
+      { timeouts },
+    );
+    t.command(
+      'MOVE MEDIUM',
+      [0xa5, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0, 0x01, 0x04],
+      (c) => this.moveMedium(c),
+      { timeouts },
+    );
+    t.command(
+      'READ ELEMENT STATUS',
+      [0xb8, 0x1f, 0xff, 0xff, 0xff, 0xff, 0x03, 0xff, 0xff, 0xff, 0, 0x04],
+      (c) => this.readElementStatus(c),
+    );
   }
 
   private readElementStatus(ctx: CommandContext): LuResponse {

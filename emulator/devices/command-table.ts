@@ -15,6 +15,12 @@ export interface CommandContext {
 
 export type CommandHandler = (ctx: CommandContext) => LuResponse | Promise<LuResponse>;
 
+/**
+ * One step of the access check ScsiDevice.execute runs before every handler, after the unit
+ * attention check: a response (RESERVATION CONFLICT...) ends the command, undefined lets it run.
+ */
+export type AccessCheck = (entry: OpcodeEntry, ctx: CommandContext) => LuResponse | undefined;
+
 export interface OpcodeEntry {
   opcode: number;
   /** SERVICE ACTION (CDB byte 1 bits 4-0) for opcodes that have them. */
@@ -40,6 +46,19 @@ export function usage(opcode: number, ...rest: number[]): number[] {
   return [opcode, ...rest];
 }
 
+/** What an entry may say besides its name, usage data and handler. */
+export type EntryExtras = Pick<OpcodeEntry, 'serviceAction' | 'skipsUnitAttention' | 'timeouts'>;
+
+/** An entry whose OPERATION CODE and CDB length are those of its CDB USAGE DATA. */
+export function commandEntry(
+  name: string,
+  usageData: number[],
+  handler: CommandHandler,
+  extras: EntryExtras = {},
+): OpcodeEntry {
+  return { opcode: usageData[0], name, cdbLength: usageData.length, usage: usageData, ...extras, handler };
+}
+
 function key(opcode: number, serviceAction?: number): number {
   return serviceAction === undefined ? opcode : 0x10000 | (opcode << 8) | serviceAction;
 }
@@ -58,6 +77,11 @@ export class CommandTable {
     if (entry.serviceAction !== undefined) this.withServiceActions.add(entry.opcode);
     this.entries.set(key(entry.opcode, entry.serviceAction), entry);
     return this;
+  }
+
+  /** add(commandEntry(...)): opcode and CDB length from the usage data. */
+  command(name: string, usageData: number[], handler: CommandHandler, extras: EntryExtras = {}): this {
+    return this.add(commandEntry(name, usageData, handler, extras));
   }
 
   /** Replace the handler of a registered command (device types override shared SPC entries). */

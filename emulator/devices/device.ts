@@ -1,12 +1,15 @@
 // Base class of every emulated device type: command dispatch through the device's opcode table,
-// unit attentions per I_T nexus, CHECK CONDITION from SenseError, and the SPC commands all device
-// types share (INQUIRY, TEST UNIT READY, REQUEST SENSE, MODE SENSE/SELECT, REPORT LUNS,
-// REPORT SUPPORTED OPERATION CODES, PERSISTENT RESERVE IN).
+// unit attentions per I_T nexus, the access check (RESERVATION CONFLICT) before every command,
+// CHECK CONDITION from SenseError, the SPC commands all device types share (INQUIRY, TEST UNIT
+// READY, REQUEST SENSE, MODE SENSE/SELECT, REPORT LUNS, REPORT SUPPORTED OPERATION CODES,
+// RESERVE/RELEASE, PERSISTENT RESERVE IN/OUT) and, when asked, a hosted copy manager (EXTENDED
+// COPY, RECEIVE COPY RESULTS, 3PC=1, VPD page 8Fh).
 import { SenseError, invalidCdbField, paramListLengthError, invalidParamField } from '../../cdb/errors';
 import type { Logger } from '../log';
 import { getLogger } from '../log';
 import type { ItNexus, LogicalUnit, LuRequest, LuResponse } from '../lu';
-import { CommandTable, type CommandContext, type OpcodeEntry } from './command-table';
+import type { CopyManager } from '../mover/copy-manager';
+import { CommandTable, type AccessCheck, type CommandContext, type OpcodeEntry } from './command-table';
 import { makeIdentity, type LuIdentity, type LuIdentityConfig } from './identity';
 import {
   decodeInquiryCdb,
@@ -19,16 +22,26 @@ import {
 import {
   controlFlags,
   ModePages,
+  NO_MODE_CHANGE,
   savingNotSupported,
   type ModePageDefinition,
+  type ModeSelectChange,
   type PageControl,
 } from './mode-pages';
 import { decodeReportLunsCdb, reportLunsData } from './report-luns';
 import { decodeRsocCdb, reportSupportedOperationCodes } from './report-opcodes';
+import {
+  accessClassOf,
+  reservationCheck,
+  reservationCommands,
+  Reservations,
+  type AccessClass,
+} from './reservations';
 import { checkCondition, encodeSenseData, senseOf, SenseKey, STATUS_GOOD, type SenseData } from './sense';
 import {
   UA_BUS_DEVICE_RESET,
   UA_MODE_PARAMETERS_CHANGED,
+  UA_REPORTED_LUNS_CHANGED,
   UnitAttentionTable,
   type UnitAttention,
 } from './unit-attention';
@@ -36,8 +49,32 @@ import {
 /** Builds a whole VPD page (4-byte header included) for the nexus asking. */
 export type VpdBuilder = (nexus: ItNexus | undefined) => Buffer;
 
+export type ResetKind = 'lu-reset' | 'target-warm-reset' | 'target-cold-reset';
+
 export interface ScsiDeviceOptions {
   identity: LuIdentityConfig;
+  /**
+   * Make the LU a copy manager: the factory builds the CopyManager for this LU (its `self`), and
+   * the LU registers EXTENDED COPY and RECEIVE COPY RESULTS, reports 3PC=1 and VPD page 8Fh, and
+   * resets the copy manager and tells it of lost nexuses with the LU.
+   */
+  hostCopyManager?: (lu: ScsiDevice) => CopyManager;
+}
+
+/** Mode parameter block descriptors for MODE SENSE (SPC-4 7.5.5) and whether they are long LBA ones. */
+export interface BlockDescriptors {
+  descriptors: Buffer;
+  /** LONGLBA of the MODE SENSE(10) header: 16-byte descriptors (only with LLBAA=1). */
+  longLba: boolean;
+}
+
+/** Where a part of a MODE SELECT parameter list sits and who sent it. */
+export interface ModeSelectContext {
+  nexus: ItNexus;
+  /** Offset of the part in the parameter list (field pointers). */
+  offset: number;
+  /** LONGLBA of the MODE SELECT(10) header. */
+  longLba: boolean;
 }
 
 /** GOOD with data-in cut to the allocation length (SPC-4 4.2.5.6). */
@@ -53,10 +90,17 @@ export const GOOD: LuResponse = Object.freeze({ status: STATUS_GOOD });
 export abstract class ScsiDevice implements LogicalUnit {
   abstract readonly deviceType: number;
   readonly identity: LuIdentity;
+  /** SPC-2 and persistent reservations (admin API: bind third-party device ids here). */
+  readonly reservations: Reservations;
+  /** The copy manager this LU hosts (ScsiDeviceOptions.hostCopyManager), if any. */
+  readonly copyManager: CopyManager | undefined;
   protected readonly table = new CommandTable();
   protected readonly unitAttentions = new UnitAttentionTable();
   protected readonly modePages: ModePages;
   protected readonly log: Logger;
+  private readonly accessChecks: AccessCheck[] = [];
+  /** What the base class resets and tells of lost nexuses (a subclass may shadow `copyManager`). */
+  private readonly hosted: CopyManager | undefined;
   private lunInventory: () => number[] = () => [0];
 
   protected constructor(
@@ -67,7 +111,13 @@ export abstract class ScsiDevice implements LogicalUnit {
     this.identity = makeIdentity(opts.identity, defaults);
     this.modePages = new ModePages(modePages);
     this.log = getLogger(`lu:${this.identity.id}`);
+    this.reservations = new Reservations(this.unitAttentions);
     this.registerSpcCommands();
+    for (const e of reservationCommands(this.reservations)) this.table.add(e);
+    this.addAccessCheck(reservationCheck(this.reservations, (cdb) => this.accessClass(cdb)));
+    this.hosted = opts.hostCopyManager?.(this);
+    this.copyManager = this.hosted;
+    for (const e of this.hosted?.opcodeEntries() ?? []) this.table.add(e);
   }
 
   // ---- hooks for device types -------------------------------------------------------------
@@ -78,8 +128,31 @@ export abstract class ScsiDevice implements LogicalUnit {
     return false;
   }
 
+  /** 3PC of the standard INQUIRY data: the LU hosts a copy manager. */
   protected thirdPartyCopy(): boolean {
-    return false;
+    return this.hosted !== undefined;
+  }
+
+  /**
+   * Access class of a CDB in the presence of reservations: the SPC rows (reservations.ts) and
+   * those of the device type's command set, which device types add by overriding this.
+   */
+  protected accessClass(cdb: Buffer): AccessClass {
+    return accessClassOf(cdb, {});
+  }
+
+  /** Add a step to the access check every command passes after the unit attention check. */
+  protected addAccessCheck(check: AccessCheck): void {
+    this.accessChecks.push(check);
+  }
+
+  /** The first access check step that stops the command (RESERVATION CONFLICT...), if any. */
+  protected checkAccess(entry: OpcodeEntry, ctx: CommandContext): LuResponse | undefined {
+    for (const check of this.accessChecks) {
+      const r = check(entry, ctx);
+      if (r !== undefined) return r;
+    }
+    return undefined;
   }
 
   /** VPD pages beyond 00h/80h/83h, keyed by page code. */
@@ -87,23 +160,38 @@ export abstract class ScsiDevice implements LogicalUnit {
     return new Map();
   }
 
-  /** DEVICE-SPECIFIC PARAMETER of the mode parameter header (SBC: WP, DPOFUA). */
+  /** DEVICE-SPECIFIC PARAMETER of the MODE SENSE header (SBC: WP, DPOFUA; SSC: WP, BUFFERED MODE). */
   protected deviceSpecificParameter(): number {
     return 0;
   }
 
-  /** Mode parameter block descriptors (SPC-4 7.5.5); none by default. */
-  protected blockDescriptors(_longLba: boolean): Buffer {
-    return Buffer.alloc(0);
+  /**
+   * DEVICE-SPECIFIC PARAMETER of the MODE SELECT header: check it and say what applying it changes.
+   * By default it is ignored (SBC-3 6.4.1: WP and DPOFUA are ignored or reserved for MODE SELECT).
+   */
+  protected selectDeviceSpecificParameter(_value: number, _ctx: ModeSelectContext): ModeSelectChange {
+    return NO_MODE_CHANGE;
   }
 
-  /** MODE SELECT block descriptors: device types check them (default: none allowed). */
-  protected selectBlockDescriptors(descriptors: Buffer, base: number, _longLba: boolean): void {
-    if (descriptors.length > 0) throw invalidParamField(base, 'block descriptors not supported');
+  /**
+   * Mode parameter block descriptors (SPC-4 7.5.5); none by default. `llbaa` (MODE SENSE(10)
+   * LLBAA=1) allows long LBA descriptors; the answer says whether they are long.
+   */
+  protected blockDescriptors(_llbaa: boolean): BlockDescriptors {
+    return { descriptors: Buffer.alloc(0), longLba: false };
+  }
+
+  /**
+   * MODE SELECT block descriptors: check them and say what applying them changes (a change of
+   * the block length tells the other nexuses MODE PARAMETERS CHANGED). Default: none allowed.
+   */
+  protected selectBlockDescriptors(descriptors: Buffer, ctx: ModeSelectContext): ModeSelectChange {
+    if (descriptors.length > 0) throw invalidParamField(ctx.offset, 'block descriptors not supported');
+    return NO_MODE_CHANGE;
   }
 
   /** After a LU reset or target reset: device types clear their own state. */
-  protected onReset(_kind: 'lu-reset' | 'target-warm-reset' | 'target-cold-reset'): void {}
+  protected onReset(_kind: ResetKind): void {}
 
   // ---- LogicalUnit --------------------------------------------------------------------------
 
@@ -125,6 +213,11 @@ export abstract class ScsiDevice implements LogicalUnit {
   /** Pending unit attentions of a nexus (diagnostics and tests). */
   pendingUnitAttentions(nexus: ItNexus): UnitAttention[] {
     return this.unitAttentions.list(nexus);
+  }
+
+  /** The target's LUN inventory changed: REPORTED LUNS DATA HAS CHANGED (3Fh/0Eh) for every nexus. */
+  reportedLunsChanged(): void {
+    this.unitAttentions.establish(UA_REPORTED_LUNS_CHANGED);
   }
 
   async execute(req: LuRequest): Promise<LuResponse> {
@@ -157,14 +250,16 @@ export abstract class ScsiDevice implements LogicalUnit {
         nexus: req.nexus,
         request: req,
       };
-      return await entry.handler(ctx);
+      return this.checkAccess(entry, ctx) ?? (await entry.handler(ctx));
     } catch (e) {
       return this.errorResponse(e, req);
     }
   }
 
-  reset(kind: 'lu-reset' | 'target-warm-reset' | 'target-cold-reset'): void {
+  reset(kind: ResetKind): void {
     this.modePages.reset();
+    this.reservations.reset(kind);
+    this.hosted?.reset();
     this.onReset(kind);
     if (kind === 'target-cold-reset') {
       // Power-on equivalent: every nexus starts over with POWER ON, RESET (29h/00h).
@@ -176,6 +271,8 @@ export abstract class ScsiDevice implements LogicalUnit {
 
   nexusLost(nexus: ItNexus): void {
     this.unitAttentions.forget(nexus);
+    this.reservations.nexusLost(nexus);
+    this.hosted?.nexusLost(nexus);
   }
 
   // ---- responses ------------------------------------------------------------------------------
@@ -201,83 +298,31 @@ export abstract class ScsiDevice implements LogicalUnit {
 
   private registerSpcCommands(): void {
     const t = this.table;
-    t.add({
-      opcode: 0x00,
-      name: 'TEST UNIT READY',
-      cdbLength: 6,
-      usage: [0x00, 0, 0, 0, 0, 0x04],
-      handler: (ctx) => this.testUnitReady(ctx),
-    });
-    t.add({
-      opcode: 0x03,
-      name: 'REQUEST SENSE',
-      cdbLength: 6,
-      usage: [0x03, 0x01, 0, 0, 0xff, 0x04],
-      skipsUnitAttention: true,
-      handler: (ctx) => this.requestSense(ctx),
-    });
-    t.add({
-      opcode: 0x12,
-      name: 'INQUIRY',
-      cdbLength: 6,
-      usage: [0x12, 0x01, 0xff, 0xff, 0xff, 0x04],
-      skipsUnitAttention: true,
-      handler: (ctx) => this.inquiry(ctx),
-    });
-    t.add({
-      opcode: 0x15,
-      name: 'MODE SELECT(6)',
-      cdbLength: 6,
-      usage: [0x15, 0x11, 0, 0, 0xff, 0x04],
-      handler: (ctx) => this.modeSelect(ctx, false),
-    });
-    t.add({
-      opcode: 0x1a,
-      name: 'MODE SENSE(6)',
-      cdbLength: 6,
-      usage: [0x1a, 0x08, 0xff, 0xff, 0xff, 0x04],
-      handler: (ctx) => this.modeSense(ctx, false),
-    });
-    t.add({
-      opcode: 0x55,
-      name: 'MODE SELECT(10)',
-      cdbLength: 10,
-      usage: [0x55, 0x11, 0, 0, 0, 0, 0, 0xff, 0xff, 0x04],
-      handler: (ctx) => this.modeSelect(ctx, true),
-    });
-    t.add({
-      opcode: 0x5a,
-      name: 'MODE SENSE(10)',
-      cdbLength: 10,
-      usage: [0x5a, 0x18, 0xff, 0xff, 0, 0, 0, 0xff, 0xff, 0x04],
-      handler: (ctx) => this.modeSense(ctx, true),
-    });
-    for (const sa of [0x00, 0x01, 0x02, 0x03]) {
-      t.add({
-        opcode: 0x5e,
-        serviceAction: sa,
-        name: 'PERSISTENT RESERVE IN',
-        cdbLength: 10,
-        usage: [0x5e, 0x1f, 0, 0, 0, 0, 0, 0xff, 0xff, 0x04],
-        handler: (ctx) => this.persistentReserveIn(ctx),
-      });
-    }
-    t.add({
-      opcode: 0xa0,
-      name: 'REPORT LUNS',
-      cdbLength: 12,
-      usage: [0xa0, 0, 0xff, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0, 0x04],
-      skipsUnitAttention: true,
-      handler: (ctx) => this.reportLuns(ctx),
-    });
-    t.add({
-      opcode: 0xa3,
-      serviceAction: 0x0c,
-      name: 'REPORT SUPPORTED OPERATION CODES',
-      cdbLength: 12,
-      usage: [0xa3, 0x1f, 0x87, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0x04],
-      handler: (ctx) => this.reportOpcodes(ctx),
-    });
+    // SPC-4 5.14: INQUIRY, REPORT LUNS and REQUEST SENSE run while a unit attention is pending.
+    const skipUa = { skipsUnitAttention: true };
+    t.command('TEST UNIT READY', [0x00, 0, 0, 0, 0, 0x04], (c) => this.testUnitReady(c));
+    t.command('REQUEST SENSE', [0x03, 0x01, 0, 0, 0xff, 0x04], (c) => this.requestSense(c), skipUa);
+    t.command('INQUIRY', [0x12, 0x01, 0xff, 0xff, 0xff, 0x04], (c) => this.inquiry(c), skipUa);
+    t.command('MODE SELECT(6)', [0x15, 0x11, 0, 0, 0xff, 0x04], (c) => this.modeSelect(c, false));
+    t.command('MODE SENSE(6)', [0x1a, 0x08, 0xff, 0xff, 0xff, 0x04], (c) => this.modeSense(c, false));
+    t.command('MODE SELECT(10)', [0x55, 0x11, 0, 0, 0, 0, 0, 0xff, 0xff, 0x04], (c) =>
+      this.modeSelect(c, true),
+    );
+    t.command('MODE SENSE(10)', [0x5a, 0x18, 0xff, 0xff, 0, 0, 0, 0xff, 0xff, 0x04], (c) =>
+      this.modeSense(c, true),
+    );
+    t.command(
+      'REPORT LUNS',
+      [0xa0, 0, 0xff, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0, 0x04],
+      (c) => this.reportLuns(c),
+      skipUa,
+    );
+    t.command(
+      'REPORT SUPPORTED OPERATION CODES',
+      [0xa3, 0x1f, 0x87, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0x04],
+      (c) => this.reportOpcodes(c),
+      { serviceAction: 0x0c },
+    );
   }
 
   protected testUnitReady(_ctx: CommandContext): LuResponse {
@@ -319,6 +364,9 @@ export abstract class ScsiDevice implements LogicalUnit {
     const t = this.deviceType;
     pages.set(0x80, () => vpdPage(t, 0x80, unitSerialNumber(this.identity)));
     pages.set(0x83, (nexus) => vpdPage(t, 0x83, deviceIdentification(this.identity, nexus)));
+    const cm = this.hosted;
+    // The Third-party Copy VPD page (8Fh) of a copy manager.
+    if (cm !== undefined) pages.set(0x8f, () => cm.vpdPage8f(t));
     for (const [code, b] of this.extraVpdPages()) pages.set(code, b);
     const codes = [...pages.keys()];
     pages.set(0x00, () => vpdPage(t, 0x00, supportedVpdPages(codes)));
@@ -343,14 +391,16 @@ export abstract class ScsiDevice implements LogicalUnit {
       throw invalidCdbField(3, `subpage ${subpage.toString(16)}h not supported`);
     }
     const pages = this.modePages.sense(pageCode, control);
-    const bd = dbd ? Buffer.alloc(0) : this.blockDescriptors(llbaa);
+    const { descriptors: bd, longLba } = dbd
+      ? { descriptors: Buffer.alloc(0), longLba: false }
+      : this.blockDescriptors(llbaa);
     const dsp = this.deviceSpecificParameter();
     let header: Buffer;
     if (ten) {
       header = Buffer.alloc(8);
       header.writeUInt16BE(6 + bd.length + pages.length, 0);
       header[3] = dsp;
-      header[4] = llbaa && bd.length > 0 ? 0x01 : 0x00;
+      header[4] = longLba && bd.length > 0 ? 0x01 : 0x00;
       header.writeUInt16BE(bd.length, 6);
     } else {
       header = Buffer.alloc(4);
@@ -377,12 +427,23 @@ export abstract class ScsiDevice implements LogicalUnit {
     const bdLength = ten ? data.readUInt16BE(6) : data[3];
     if (headerLength + bdLength > data.length) throw paramListLengthError('block descriptors truncated');
     const longLba = ten && (data[4] & 0x01) !== 0;
-    this.selectBlockDescriptors(data.subarray(headerLength, headerLength + bdLength), headerLength, longLba);
+    // Every part is checked before any is applied: an error anywhere leaves everything as it was.
+    const dspOffset = ten ? 3 : 2;
+    const changes = [
+      this.selectDeviceSpecificParameter(data[dspOffset], { nexus: ctx.nexus, offset: dspOffset, longLba }),
+      this.selectBlockDescriptors(data.subarray(headerLength, headerLength + bdLength), {
+        nexus: ctx.nexus,
+        offset: headerLength,
+        longLba,
+      }),
+    ];
     const pagesStart = headerLength + bdLength;
     if (pagesStart < data.length && !pf) throw invalidCdbField(1, 'PF=0 with mode pages', 4);
-    const changed = this.modePages.select(data.subarray(pagesStart), pagesStart);
+    changes.push(this.modePages.select(data.subarray(pagesStart), pagesStart));
+    let changed = false;
+    for (const c of changes) changed = c.apply() || changed;
     // SPC-4 7.5.1: other I_T nexuses learn that shared mode parameters changed.
-    if (changed.length > 0) this.unitAttentions.establish(UA_MODE_PARAMETERS_CHANGED, ctx.nexus);
+    if (changed) this.unitAttentions.establish(UA_MODE_PARAMETERS_CHANGED, ctx.nexus);
     return GOOD;
   }
 
@@ -394,21 +455,5 @@ export abstract class ScsiDevice implements LogicalUnit {
   private reportOpcodes(ctx: CommandContext): LuResponse {
     const r = decodeRsocCdb(ctx.cdb);
     return goodData(reportSupportedOperationCodes(this.table, r), r.allocationLength);
-  }
-
-  /** PERSISTENT RESERVE IN (SPC-4 6.15): no reservations exist; report an empty state. */
-  private persistentReserveIn(ctx: CommandContext): LuResponse {
-    const sa = ctx.cdb[1] & 0x1f;
-    const alloc = ctx.cdb.readUInt16BE(7);
-    let data: Buffer;
-    if (sa === 0x02) {
-      // REPORT CAPABILITIES: LENGTH 8, no persistent reservation types supported.
-      data = Buffer.alloc(8);
-      data.writeUInt16BE(8, 0);
-    } else {
-      // READ KEYS / READ RESERVATION / READ FULL STATUS: PRGENERATION 0, ADDITIONAL LENGTH 0.
-      data = Buffer.alloc(8);
-    }
-    return goodData(data, alloc);
   }
 }

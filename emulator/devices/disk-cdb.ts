@@ -30,61 +30,42 @@ export interface Transfer {
 
 export type TransferSize = 6 | 10 | 12 | 16;
 
+/** LOGICAL BLOCK ADDRESS and TRANSFER LENGTH as the READ/WRITE decoders give them. */
+interface LbaAndLength {
+  logicalBlockAddress: number | bigint;
+  transferLength: number;
+}
+
+/** Offset of TRANSFER LENGTH in READ/WRITE(10), (12) and (16); the LBA is at byte 2 in all three. */
+const LENGTH_FIELD = { 10: 7, 12: 6, 16: 10 } as const;
+
+/** READ(6)/WRITE(6): 21-bit LBA at byte 1, TRANSFER LENGTH 0 means 256 blocks (SBC-3 5.11, 5.39). */
+function transfer6(d: LbaAndLength): Transfer {
+  return {
+    lba: BigInt(d.logicalBlockAddress),
+    blocks: rw6Blocks(d.transferLength),
+    protect: 0,
+    lbaField: 1,
+    lengthField: 4,
+  };
+}
+
+function transfer(d: LbaAndLength, protect: number, size: 10 | 12 | 16): Transfer {
+  return fromFields(BigInt(d.logicalBlockAddress), d.transferLength, protect, LENGTH_FIELD[size]);
+}
+
 /** READ(6)/(10)/(12)/(16). */
 export function readTransfer(cdb: Buffer, size: TransferSize): Transfer {
-  switch (size) {
-    case 6: {
-      const d = decodeRead6(cdb);
-      // SBC-3 5.11: TRANSFER LENGTH 0 means 256 blocks for READ(6).
-      return {
-        lba: BigInt(d.logicalBlockAddress),
-        blocks: rw6Blocks(d.transferLength),
-        protect: 0,
-        lbaField: 1,
-        lengthField: 4,
-      };
-    }
-    case 10: {
-      const d = decodeRead10(cdb);
-      return fromFields(BigInt(d.logicalBlockAddress), d.transferLength, d.rdprotect, 7);
-    }
-    case 12: {
-      const d = decodeRead12(cdb);
-      return fromFields(BigInt(d.logicalBlockAddress), d.transferLength, d.rdprotect, 6);
-    }
-    case 16: {
-      const d = decodeRead16(cdb);
-      return fromFields(d.logicalBlockAddress, d.transferLength, d.rdprotect, 10);
-    }
-  }
+  if (size === 6) return transfer6(decodeRead6(cdb));
+  const d = size === 10 ? decodeRead10(cdb) : size === 12 ? decodeRead12(cdb) : decodeRead16(cdb);
+  return transfer(d, d.rdprotect, size);
 }
 
 /** WRITE(6)/(10)/(12)/(16). */
 export function writeTransfer(cdb: Buffer, size: TransferSize): Transfer {
-  switch (size) {
-    case 6: {
-      const d = decodeWrite6(cdb);
-      return {
-        lba: BigInt(d.logicalBlockAddress),
-        blocks: rw6Blocks(d.transferLength),
-        protect: 0,
-        lbaField: 1,
-        lengthField: 4,
-      };
-    }
-    case 10: {
-      const d = decodeWrite10(cdb);
-      return fromFields(BigInt(d.logicalBlockAddress), d.transferLength, d.wrprotect, 7);
-    }
-    case 12: {
-      const d = decodeWrite12(cdb);
-      return fromFields(BigInt(d.logicalBlockAddress), d.transferLength, d.wrprotect, 6);
-    }
-    case 16: {
-      const d = decodeWrite16(cdb);
-      return fromFields(d.logicalBlockAddress, d.transferLength, d.wrprotect, 10);
-    }
-  }
+  if (size === 6) return transfer6(decodeWrite6(cdb));
+  const d = size === 10 ? decodeWrite10(cdb) : size === 12 ? decodeWrite12(cdb) : decodeWrite16(cdb);
+  return transfer(d, d.wrprotect, size);
 }
 
 function fromFields(lba: bigint, blocks: number, protect: number, lengthField: number): Transfer {

@@ -26,10 +26,18 @@ import {
 } from '../../cdb/sbc/index';
 import type { BlockDevice, LbaRange } from '../disk/block-device';
 import { FileBlockStore } from '../disk/block-store';
-import type { ItNexus, LuResponse } from '../lu';
+import type { LuResponse } from '../lu';
 import { RamBlockDevice, SparseRamStore } from './block-store';
 import type { CommandContext } from './command-table';
-import { GOOD, ScsiDevice, goodData, type ScsiDeviceOptions, type VpdBuilder } from './device';
+import {
+  GOOD,
+  goodData,
+  ScsiDevice,
+  type BlockDescriptors,
+  type ModeSelectContext,
+  type ScsiDeviceOptions,
+  type VpdBuilder,
+} from './device';
 import {
   GET_LBA_STATUS_USAGE,
   readTransfer,
@@ -63,8 +71,14 @@ import {
   type DiskLimits,
 } from './disk-vpd';
 import { VersionDescriptor } from './inquiry';
-import { cachingModePage, controlFlags, controlModePage } from './mode-pages';
-import { accessClassOf, installReservations, Reservations, type AccessClass } from './reservations';
+import {
+  cachingModePage,
+  controlFlags,
+  controlModePage,
+  NO_MODE_CHANGE,
+  type ModeSelectChange,
+} from './mode-pages';
+import { accessClassOf, type AccessClass } from './reservations';
 import { softwareWriteProtected, STATUS_GOOD } from './sense';
 
 export const DIRECT_ACCESS_DEVICE = 0x00;
@@ -159,8 +173,6 @@ export class DiskDevice<S extends BlockDevice = BlockDevice> extends ScsiDevice 
   readonly deviceType = DIRECT_ACCESS_DEVICE;
   readonly store: S;
   readonly limits: DiskLimits;
-  /** SPC-2 and persistent reservations (admin API: bind third-party device ids here). */
-  readonly reservations = new Reservations();
   private readonly readOnlyFlag: boolean;
   private readonly physicalBlockExponent: number;
   private readonly faults = new MediumErrors();
@@ -176,16 +188,6 @@ export class DiskDevice<S extends BlockDevice = BlockDevice> extends ScsiDevice 
     this.physicalBlockExponent = exp;
     this.limits = this.makeLimits(opts);
     this.registerSbcCommands();
-    // After every command is registered: RESERVE/RELEASE, PERSISTENT RESERVE OUT/IN and the
-    // RESERVATION CONFLICT check around each handler.
-    installReservations({
-      table: this.table,
-      reservations: this.reservations,
-      classify: sbcAccessClass,
-      basePending: (nexus) => this.pendingUnitAttentions(nexus).length > 0,
-      checkCondition: (s) => this.sense(s),
-      descriptorSense: () => this.descriptorSense(),
-    });
   }
 
   private makeLimits(opts: DiskLimitOptions): DiskLimits {
@@ -238,33 +240,39 @@ export class DiskDevice<S extends BlockDevice = BlockDevice> extends ScsiDevice 
     return [VersionDescriptor.SAM5, VersionDescriptor.ISCSI, VersionDescriptor.SPC4, VersionDescriptor.SBC3];
   }
 
+  protected accessClass(cdb: Buffer): AccessClass {
+    return sbcAccessClass(cdb);
+  }
+
   protected deviceSpecificParameter(): number {
     // SBC-3 6.4.1: WP (bit 7), DPOFUA (bit 4).
     return (this.writeProtected() ? 0x80 : 0) | 0x10;
   }
 
-  protected blockDescriptors(longLba: boolean): Buffer {
-    if (longLba) {
+  protected blockDescriptors(llbaa: boolean): BlockDescriptors {
+    if (llbaa) {
       // SBC-3 6.4.2.3 long LBA mode parameter block descriptor.
       const b = Buffer.alloc(16);
       b.writeBigUInt64BE(this.blockCount, 0);
       b.writeUInt32BE(this.blockSize, 12);
-      return b;
+      return { descriptors: b, longLba: true };
     }
     // SBC-3 6.4.2.2 short LBA mode parameter block descriptor.
     const b = Buffer.alloc(8);
     b.writeUInt32BE(this.blockCount > 0xffffffffn ? 0xffffffff : Number(this.blockCount), 0);
     b.writeUIntBE(this.blockSize, 5, 3);
-    return b;
+    return { descriptors: b, longLba: false };
   }
 
-  protected selectBlockDescriptors(descriptors: Buffer, base: number, longLba: boolean): void {
+  /** Capacity and block size are fixed: descriptors may only repeat them, and change nothing. */
+  protected selectBlockDescriptors(descriptors: Buffer, ctx: ModeSelectContext): ModeSelectChange {
+    const { offset: base, longLba } = ctx;
     const size = longLba ? 16 : 8;
     if (descriptors.length % size !== 0) throw invalidParamField(base, 'partial block descriptor');
     for (let off = 0; off < descriptors.length; off += size) {
       const blocks = longLba ? descriptors.readBigUInt64BE(off) : BigInt(descriptors.readUInt32BE(off));
       const length = longLba ? descriptors.readUInt32BE(off + 12) : descriptors.readUIntBE(off + 5, 3);
-      // Capacity and block size are fixed: only the current values (or 0 blocks = keep) pass.
+      // Only the current values (or 0 blocks = keep) pass.
       if (blocks !== 0n && blocks !== this.blockCount && !(!longLba && blocks === 0xffffffffn)) {
         throw invalidParamField(base + off, 'NUMBER OF LOGICAL BLOCKS cannot change');
       }
@@ -272,6 +280,7 @@ export class DiskDevice<S extends BlockDevice = BlockDevice> extends ScsiDevice 
         throw invalidParamField(base + off + (longLba ? 12 : 5), 'LOGICAL BLOCK LENGTH cannot change');
       }
     }
+    return NO_MODE_CHANGE;
   }
 
   protected extraVpdPages(): Map<number, VpdBuilder> {
@@ -280,15 +289,6 @@ export class DiskDevice<S extends BlockDevice = BlockDevice> extends ScsiDevice 
     pages.set(0xb1, () => blockDeviceCharacteristicsPage());
     pages.set(0xb2, () => logicalBlockProvisioningPage());
     return pages;
-  }
-
-  protected onReset(kind: 'lu-reset' | 'target-warm-reset' | 'target-cold-reset'): void {
-    this.reservations.reset(kind);
-  }
-
-  nexusLost(nexus: ItNexus): void {
-    super.nexusLost(nexus);
-    this.reservations.nexusLost(nexus);
   }
 
   /** Close the store behind the LU (a snapshot view only detaches). */
@@ -333,7 +333,7 @@ export class DiskDevice<S extends BlockDevice = BlockDevice> extends ScsiDevice 
       byte1: number,
       handler: (c: CommandContext) => Promise<LuResponse>,
     ): void => {
-      t.add({ opcode, name, cdbLength, usage: transferUsage(opcode, cdbLength, byte1), timeouts, handler });
+      t.command(name, transferUsage(opcode, cdbLength, byte1), handler, { timeouts });
     };
     add(0x08, 'READ(6)', 6, 0x1f, (c) => this.read(readTransfer(c.cdb, 6)));
     add(0x0a, 'WRITE(6)', 6, 0x1f, (c) => this.write(c, writeTransfer(c.cdb, 6)));
@@ -349,75 +349,39 @@ export class DiskDevice<S extends BlockDevice = BlockDevice> extends ScsiDevice 
     add(0x2e, 'WRITE AND VERIFY(10)', 10, 0x12, (c) => this.write(c, writeAndVerifyTransfer(c.cdb, 10)));
     add(0xae, 'WRITE AND VERIFY(12)', 12, 0x12, (c) => this.write(c, writeAndVerifyTransfer(c.cdb, 12)));
     add(0x8e, 'WRITE AND VERIFY(16)', 16, 0x12, (c) => this.write(c, writeAndVerifyTransfer(c.cdb, 16)));
-    t.add({
-      opcode: 0x25,
-      name: 'READ CAPACITY(10)',
-      cdbLength: 10,
-      usage: [0x25, 0, 0xff, 0xff, 0xff, 0xff, 0, 0, 0x01, 0x04],
-      handler: (c) => this.readCapacity10(c),
-    });
-    t.add({
-      opcode: 0x9e,
-      serviceAction: READ_CAPACITY16_SERVICE_ACTION,
-      name: 'READ CAPACITY(16)',
-      cdbLength: 16,
-      usage: [0x9e, 0x1f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01, 0x04],
-      handler: (c) => this.readCapacity16(c),
-    });
-    t.add({
-      opcode: 0x9e,
+    t.command('READ CAPACITY(10)', [0x25, 0, 0xff, 0xff, 0xff, 0xff, 0, 0, 0x01, 0x04], (c) =>
+      this.readCapacity10(c),
+    );
+    t.command(
+      'READ CAPACITY(16)',
+      [0x9e, 0x1f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01, 0x04],
+      (c) => this.readCapacity16(c),
+      { serviceAction: READ_CAPACITY16_SERVICE_ACTION },
+    );
+    t.command('GET LBA STATUS', GET_LBA_STATUS_USAGE, (c) => this.getLbaStatus(c), {
       serviceAction: GET_LBA_STATUS_SERVICE_ACTION,
-      name: 'GET LBA STATUS',
-      cdbLength: 16,
-      usage: GET_LBA_STATUS_USAGE,
-      handler: (c) => this.getLbaStatus(c),
     });
-    t.add({
-      opcode: 0x35,
-      name: 'SYNCHRONIZE CACHE(10)',
-      cdbLength: 10,
-      usage: [0x35, 0x02, 0xff, 0xff, 0xff, 0xff, 0, 0xff, 0xff, 0x04],
-      timeouts,
-      handler: (c) => {
+    t.command(
+      'SYNCHRONIZE CACHE(10)',
+      [0x35, 0x02, 0xff, 0xff, 0xff, 0xff, 0, 0xff, 0xff, 0x04],
+      (c) => {
         const d = decodeSynchronizeCache10(c.cdb);
         return this.synchronizeCache(BigInt(d.logicalBlockAddress), d.numberOfLogicalBlocks);
       },
-    });
-    t.add({
-      opcode: 0x91,
-      name: 'SYNCHRONIZE CACHE(16)',
-      cdbLength: 16,
-      usage: [0x91, 0x02, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0x04],
-      timeouts,
-      handler: (c) => {
+      { timeouts },
+    );
+    t.command(
+      'SYNCHRONIZE CACHE(16)',
+      [0x91, 0x02, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0x04],
+      (c) => {
         const d = decodeSynchronizeCache16(c.cdb);
         return this.synchronizeCache(d.logicalBlockAddress, d.numberOfLogicalBlocks);
       },
-    });
-    t.add({
-      opcode: 0x41,
-      name: 'WRITE SAME(10)',
-      cdbLength: 10,
-      usage: WRITE_SAME10_USAGE,
-      timeouts,
-      handler: (c) => this.writeSame(c, 10),
-    });
-    t.add({
-      opcode: 0x93,
-      name: 'WRITE SAME(16)',
-      cdbLength: 16,
-      usage: WRITE_SAME16_USAGE,
-      timeouts,
-      handler: (c) => this.writeSame(c, 16),
-    });
-    t.add({
-      opcode: 0x42,
-      name: 'UNMAP',
-      cdbLength: 10,
-      usage: UNMAP_USAGE,
-      timeouts,
-      handler: (c) => this.unmap(c),
-    });
+      { timeouts },
+    );
+    t.command('WRITE SAME(10)', WRITE_SAME10_USAGE, (c) => this.writeSame(c, 10), { timeouts });
+    t.command('WRITE SAME(16)', WRITE_SAME16_USAGE, (c) => this.writeSame(c, 16), { timeouts });
+    t.command('UNMAP', UNMAP_USAGE, (c) => this.unmap(c), { timeouts });
   }
 
   // ---- checks shared by the handlers -----------------------------------------------------------

@@ -13,6 +13,17 @@ export interface ModePageDefinition {
 
 export type PageControl = 'current' | 'changeable' | 'default';
 
+/**
+ * A checked part of a MODE SELECT parameter list. Nothing changes until every part of the list
+ * is checked; then apply() makes the change and says whether a value changed (the other I_T
+ * nexuses then get MODE PARAMETERS CHANGED, SPC-4 7.5.1).
+ */
+export interface ModeSelectChange {
+  apply(): boolean;
+}
+
+export const NO_MODE_CHANGE: ModeSelectChange = Object.freeze({ apply: () => false });
+
 export class ModePages {
   private readonly defs = new Map<number, ModePageDefinition>();
   private readonly current = new Map<number, Buffer>();
@@ -60,11 +71,11 @@ export class ModePages {
   }
 
   /**
-   * Check and apply the mode pages of a MODE SELECT parameter list (after header and block
-   * descriptors). `base` is the offset of `pages` in the parameter list, for field pointers.
-   * Nothing is applied unless every page is valid. Returns the codes of pages that changed.
+   * Check the mode pages of a MODE SELECT parameter list (after header and block descriptors);
+   * `base` is the offset of `pages` in the parameter list, for field pointers. Nothing changes
+   * until the caller applies the result, which says whether a page changed.
    */
-  select(pages: Buffer, base: number): number[] {
+  select(pages: Buffer, base: number): ModeSelectChange {
     const updates: Array<[number, Buffer]> = [];
     let off = 0;
     while (off < pages.length) {
@@ -100,13 +111,17 @@ export class ModePages {
       updates.push([code, next]);
       off += 2 + len;
     }
-    const changed: number[] = [];
-    for (const [code, next] of updates) {
-      const cur = this.current.get(code);
-      if (cur === undefined || !cur.equals(next)) changed.push(code);
-      this.current.set(code, next);
-    }
-    return changed;
+    return {
+      apply: () => {
+        let changed = false;
+        for (const [code, next] of updates) {
+          const cur = this.current.get(code);
+          if (cur === undefined || !cur.equals(next)) changed = true;
+          this.current.set(code, next);
+        }
+        return changed;
+      },
+    };
   }
 
   /** Back to default values (logical unit reset, SAM-5 6.3.3). */

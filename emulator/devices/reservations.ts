@@ -3,11 +3,13 @@
 // OUT/IN, SPC-4 6.15, 6.16) with compatible reservation handling (CRH=1, SPC-4 "Exceptions to
 // SPC-2 RESERVE and RELEASE behavior").
 //
-// A device adopts it with installReservations(): that registers RESERVE/RELEASE(6)/(10) and
-// PERSISTENT RESERVE OUT, answers PERSISTENT RESERVE IN, and wraps every handler of the device's
-// command table with the RESERVATION CONFLICT check. The device only says which access class
-// each CDB belongs to (the rows of SPC-4 table "SPC commands that are allowed in the presence of
-// various reservations" and of its command set's table).
+// Every ScsiDevice has one: the base class registers reservationCommands() (RESERVE/RELEASE(6)/(10),
+// PERSISTENT RESERVE OUT and IN) and runs reservationCheck() as a step of its access check, so
+// RESERVATION CONFLICT applies to every command, also those registered after the constructor
+// (EXTENDED COPY...). The device type only says which access class each CDB belongs to (the rows
+// of SPC-4 table "SPC commands that are allowed in the presence of various reservations" and of
+// its command set's table). Unit attentions for single I_T nexuses (2Ah/03h, 04h, 05h) go to the
+// device's UnitAttentionTable.
 import { invalidCdbField, invalidParamField, paramListLengthError, SenseError } from '../../cdb/errors';
 import {
   decodePersistentReserveIn,
@@ -35,8 +37,8 @@ import {
 } from '../../cdb/spc/reserve-release';
 import type { TransportId } from '../../cdb/spc/transport-id';
 import type { ItNexus, LuResponse } from '../lu';
-import type { CommandContext, CommandTable } from './command-table';
-import { encodeSenseData, SenseKey, STATUS_GOOD, STATUS_RESERVATION_CONFLICT, type SenseData } from './sense';
+import { commandEntry, type AccessCheck, type CommandContext, type OpcodeEntry } from './command-table';
+import { SenseKey, STATUS_GOOD, STATUS_RESERVATION_CONFLICT } from './sense';
 import { nexusKey, type UnitAttention } from './unit-attention';
 
 /**
@@ -54,8 +56,9 @@ export type AccessClass = 'any' | 'info' | 'read' | 'write' | 'pr-out' | 'spc2';
 
 /**
  * Access classes of the SPC commands (SPC-4 table "SPC commands that are allowed in the presence of
- * various reservations"; LOG SELECT/SENSE included for
- * devices that add them). Device types merge their command set's rows over these.
+ * various reservations"; LOG SELECT/SENSE included for devices that add them; EXTENDED COPY and
+ * RECEIVE COPY RESULTS for LUs that host a copy manager). Device types merge their command set's
+ * rows over these.
  */
 export const SPC_ACCESS_CLASSES: Readonly<Record<number, AccessClass>> = {
   0x00: 'info', // TEST UNIT READY
@@ -73,6 +76,12 @@ export const SPC_ACCESS_CLASSES: Readonly<Record<number, AccessClass>> = {
   0x5a: 'read', // MODE SENSE(10)
   0x5e: 'info', // PERSISTENT RESERVE IN
   0x5f: 'pr-out', // PERSISTENT RESERVE OUT
+  // EXTENDED COPY(LID1): Conflict under Write Exclusive and Exclusive Access, allowed for
+  // registrants of the registrants-only/all-registrants types: a write of the copy manager LU.
+  0x83: 'write',
+  // RECEIVE COPY RESULTS: Allowed under every persistent reservation type (the results belong to
+  // the nexus that sent the EXTENDED COPY); an SPC-2 reservation still conflicts.
+  0x84: 'info',
   0x8c: 'read', // READ ATTRIBUTE
   0x8d: 'write', // WRITE ATTRIBUTE
   0xa0: 'any', // REPORT LUNS
@@ -143,6 +152,11 @@ function isWriteExclusive(type: number): boolean {
   );
 }
 
+/** Where reservation events establish unit attentions for single I_T nexuses. */
+export interface UnitAttentionSink {
+  establishFor(nexus: ItNexus, ua: UnitAttention): void;
+}
+
 export class Reservations {
   private spc2: Spc2Reservation | null = null;
   private readonly registrations = new Map<string, Registration>();
@@ -150,8 +164,9 @@ export class Reservations {
   private prGeneration = 0;
   /** THIRD-PARTY DEVICE ID -> initiator port name of that device (the data mover's port). */
   private readonly thirdPartyPorts = new Map<bigint, string>();
-  /** Unit attentions for single I_T nexuses (REGISTRATIONS PREEMPTED...). */
-  private readonly pendingUa = new Map<string, UnitAttention[]>();
+
+  /** `unitAttentions` receives the conditions for single I_T nexuses (the device's UA table). */
+  constructor(private readonly unitAttentions: UnitAttentionSink) {}
 
   // ---- configuration ------------------------------------------------------------------------
 
@@ -311,8 +326,7 @@ export class Reservations {
         this.releasePersistent(key, type);
         return true;
       case sa.clear:
-        for (const other of this.registrations.keys())
-          if (other !== key) this.addUa(other, UA_RESERVATIONS_PREEMPTED);
+        this.tellRegistrants(UA_RESERVATIONS_PREEMPTED, key);
         this.registrations.clear();
         this.persistent = null;
         this.bumpGeneration();
@@ -348,10 +362,8 @@ export class Reservations {
     }
     this.persistent = null;
     // SPC-4 RELEASE: registrants learn of the release of an RO/AR reservation.
-    if (isRegistrantsOnly(p.type) || isAllRegistrants(p.type)) {
-      for (const other of this.registrations.keys())
-        if (other !== key) this.addUa(other, UA_RESERVATIONS_RELEASED);
-    }
+    if (isRegistrantsOnly(p.type) || isAllRegistrants(p.type))
+      this.tellRegistrants(UA_RESERVATIONS_RELEASED, key);
   }
 
   private preempt(key: string, type: number, sak: bigint): boolean {
@@ -366,10 +378,10 @@ export class Reservations {
     if (isAllRegistrants(p.type)) {
       if (sak === 0n) {
         // SPC-4 PREEMPT of an all registrants reservation: zero preempts every other registrant and takes the reservation.
-        for (const other of [...this.registrations.keys()]) {
+        for (const [other, r] of [...this.registrations]) {
           if (other === key) continue;
           this.registrations.delete(other);
-          this.addUa(other, UA_REGISTRATIONS_PREEMPTED);
+          this.unitAttentions.establishFor(r.nexus, UA_REGISTRATIONS_PREEMPTED);
         }
         this.persistent = { type, holder: key };
       } else if (!this.removeRegistrations(key, sak, false)) {
@@ -383,10 +395,7 @@ export class Reservations {
       // SPC-4 PREEMPT of the holder's key: its registrations go, this nexus holds a new one.
       this.removeRegistrations(key, sak, false);
       this.persistent = { type, holder: key };
-      if (type !== p.type) {
-        for (const other of this.registrations.keys())
-          if (other !== key) this.addUa(other, UA_RESERVATIONS_RELEASED);
-      }
+      if (type !== p.type) this.tellRegistrants(UA_RESERVATIONS_RELEASED, key);
       this.bumpGeneration();
       return true;
     }
@@ -403,7 +412,7 @@ export class Reservations {
     for (const [k, r] of [...this.registrations]) {
       if (r.reservationKey !== sak || (k === self && !includeSelf)) continue;
       this.registrations.delete(k);
-      if (k !== self) this.addUa(k, UA_REGISTRATIONS_PREEMPTED);
+      if (k !== self) this.unitAttentions.establishFor(r.nexus, UA_REGISTRATIONS_PREEMPTED);
       removed++;
     }
     if (
@@ -430,9 +439,12 @@ export class Reservations {
     }
     if (p.holder !== key) return;
     this.persistent = null;
-    if (isRegistrantsOnly(p.type)) {
-      for (const other of this.registrations.keys()) this.addUa(other, UA_RESERVATIONS_RELEASED);
-    }
+    if (isRegistrantsOnly(p.type)) this.tellRegistrants(UA_RESERVATIONS_RELEASED, key);
+  }
+
+  /** Establish a unit attention for every registrant but the nexus `except` (SPC-4 6.16). */
+  private tellRegistrants(ua: UnitAttention, except: string): void {
+    for (const [k, r] of this.registrations) if (k !== except) this.unitAttentions.establishFor(r.nexus, ua);
   }
 
   private bumpGeneration(): void {
@@ -494,32 +506,12 @@ export class Reservations {
     }
   }
 
-  // ---- unit attentions for single nexuses -----------------------------------------------------
-
-  private addUa(key: string, ua: UnitAttention): void {
-    const q = this.pendingUa.get(key) ?? [];
-    if (!q.some((u) => u.asc === ua.asc && u.ascq === ua.ascq)) q.push(ua);
-    this.pendingUa.set(key, q);
-  }
-
-  hasUnitAttention(nexus: ItNexus): boolean {
-    return (this.pendingUa.get(nexusKey(nexus))?.length ?? 0) > 0;
-  }
-
-  takeUnitAttention(nexus: ItNexus): UnitAttention | undefined {
-    const q = this.pendingUa.get(nexusKey(nexus));
-    const ua = q?.shift();
-    if (q !== undefined && q.length === 0) this.pendingUa.delete(nexusKey(nexus));
-    return ua;
-  }
-
   // ---- events ------------------------------------------------------------------------------------
 
   /** I_T nexus loss releases that nexus' SPC-2 reservation (SAM-5 6.3.4); registrations persist. */
   nexusLost(nexus: ItNexus): void {
     const key = nexusKey(nexus);
     if (this.spc2?.owner === key) this.spc2 = null;
-    this.pendingUa.delete(key);
   }
 
   /**
@@ -532,27 +524,13 @@ export class Reservations {
       this.registrations.clear();
       this.persistent = null;
       this.prGeneration = 0;
-      this.pendingUa.clear();
     }
   }
 }
 
-// ---- installing on a device's command table --------------------------------------------------------
+// ---- commands and the conflict check of a device --------------------------------------------------
 
-export interface ReservationInstallOptions {
-  table: CommandTable;
-  reservations: Reservations;
-  /** Access class of a CDB (the device's command set table). */
-  classify: (cdb: Buffer) => AccessClass;
-  /** Whether the base unit attention table still holds a condition for the nexus. */
-  basePending: (nexus: ItNexus) => boolean;
-  /** CHECK CONDITION in the device's sense format. */
-  checkCondition: (s: SenseData) => LuResponse;
-  descriptorSense: () => boolean;
-}
-
-const RESERVE_USAGE_6 = (op: number): number[] => [op, 0x1f, 0x00, 0x00, 0x00, 0x04];
-const RESERVE_USAGE_10 = (op: number): number[] => [op, 0x13, 0x00, 0xff, 0x00, 0x00, 0x00, 0xff, 0xff, 0x04];
+const verdict = (ok: boolean): LuResponse => (ok ? { status: STATUS_GOOD } : RESERVATION_CONFLICT);
 
 /** The THIRD-PARTY DEVICE ID of a RESERVE(10)/RELEASE(10), reading the LONGID parameter list. */
 function thirdPartyOf10(d: Reserve10Cdb, dataOut: Buffer): bigint | undefined {
@@ -563,106 +541,67 @@ function thirdPartyOf10(d: Reserve10Cdb, dataOut: Buffer): bigint | undefined {
   return thirdPartyDeviceIdOf(d, decodeLongIdParameterList(dataOut.subarray(0, d.parameterListLength)));
 }
 
+type Spc2Action = (nexus: ItNexus, thirdPartyDeviceId?: bigint) => boolean;
+
+/** RESERVE(6) or RELEASE(6): 3RDPTY with a 3-bit THIRD-PARTY DEVICE ID, no extents. */
+function spc2Six(name: string, opcode: number, act: Spc2Action): OpcodeEntry {
+  const decode = opcode === 0x16 ? decodeReserve6 : decodeRelease6;
+  return commandEntry(name, [opcode, 0x1f, 0x00, 0x00, 0x00, 0x04], (c) => {
+    const d = decode(c.cdb);
+    if (d.extent) throw invalidCdbField(1, 'extent reservations are not supported', 0);
+    return verdict(act(c.nexus, d.thirdParty ? BigInt(d.thirdPartyDeviceId) : undefined));
+  });
+}
+
+/** RESERVE(10) or RELEASE(10): 3RDPTY with an 8-bit id, or LONGID with the id in the parameter list. */
+function spc2Ten(name: string, opcode: number, act: Spc2Action): OpcodeEntry {
+  const decode = opcode === 0x56 ? decodeReserve10 : decodeRelease10;
+  return commandEntry(name, [opcode, 0x13, 0x00, 0xff, 0x00, 0x00, 0x00, 0xff, 0xff, 0x04], (c) => {
+    const d = decode(c.cdb);
+    return { ...verdict(act(c.nexus, thirdPartyOf10(d, c.dataOut))), dataOutLength: d.parameterListLength };
+  });
+}
+
 /**
- * Register RESERVE/RELEASE and PERSISTENT RESERVE OUT, answer PERSISTENT RESERVE IN and REQUEST
- * SENSE with the reservation state, then wrap every command of the table with the RESERVATION
- * CONFLICT check. Call it after the device registered all its commands.
+ * The reservation commands of a logical unit: RESERVE/RELEASE(6)/(10), PERSISTENT RESERVE OUT
+ * (every service action but REGISTER AND MOVE and REPLACE LOST RESERVATION) and PERSISTENT
+ * RESERVE IN (READ KEYS, READ RESERVATION, REPORT CAPABILITIES, READ FULL STATUS).
  */
-export function installReservations(o: ReservationInstallOptions): void {
-  const { table, reservations: res } = o;
-  const verdict = (ok: boolean): LuResponse => (ok ? { status: STATUS_GOOD } : RESERVATION_CONFLICT);
-  table.add({
-    opcode: 0x16,
-    name: 'RESERVE(6)',
-    cdbLength: 6,
-    usage: RESERVE_USAGE_6(0x16),
-    handler: (c) => {
-      const d = decodeReserve6(c.cdb);
-      if (d.extent) throw invalidCdbField(1, 'extent reservations are not supported', 0);
-      return verdict(res.reserve(c.nexus, d.thirdParty ? BigInt(d.thirdPartyDeviceId) : undefined));
-    },
-  });
-  table.add({
-    opcode: 0x17,
-    name: 'RELEASE(6)',
-    cdbLength: 6,
-    usage: RESERVE_USAGE_6(0x17),
-    handler: (c) => {
-      const d = decodeRelease6(c.cdb);
-      if (d.extent) throw invalidCdbField(1, 'extent reservations are not supported', 0);
-      return verdict(res.release(c.nexus, d.thirdParty ? BigInt(d.thirdPartyDeviceId) : undefined));
-    },
-  });
-  table.add({
-    opcode: 0x56,
-    name: 'RESERVE(10)',
-    cdbLength: 10,
-    usage: RESERVE_USAGE_10(0x56),
-    handler: (c) => {
-      const d = decodeReserve10(c.cdb);
-      return {
-        ...verdict(res.reserve(c.nexus, thirdPartyOf10(d, c.dataOut))),
-        dataOutLength: d.parameterListLength,
-      };
-    },
-  });
-  table.add({
-    opcode: 0x57,
-    name: 'RELEASE(10)',
-    cdbLength: 10,
-    usage: RESERVE_USAGE_10(0x57),
-    handler: (c) => {
-      const d = decodeRelease10(c.cdb);
-      return {
-        ...verdict(res.release(c.nexus, thirdPartyOf10(d, c.dataOut))),
-        dataOutLength: d.parameterListLength,
-      };
-    },
-  });
-  for (const sa of Object.values(PR_OUT_SERVICE_ACTION)) {
-    if (sa === PR_OUT_SERVICE_ACTION.registerAndMove || sa === PR_OUT_SERVICE_ACTION.replaceLostReservation)
-      continue;
-    table.add({
-      opcode: 0x5f,
-      serviceAction: sa,
-      name: 'PERSISTENT RESERVE OUT',
-      cdbLength: 10,
-      usage: [0x5f, 0x1f, 0xff, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0x04],
-      handler: (c) => persistentReserveOut(res, c),
-    });
+export function reservationCommands(res: Reservations): OpcodeEntry[] {
+  const reserve: Spc2Action = (n, id) => res.reserve(n, id);
+  const release: Spc2Action = (n, id) => res.release(n, id);
+  const entries = [
+    spc2Six('RESERVE(6)', 0x16, reserve),
+    spc2Six('RELEASE(6)', 0x17, release),
+    spc2Ten('RESERVE(10)', 0x56, reserve),
+    spc2Ten('RELEASE(10)', 0x57, release),
+  ];
+  const prIn = (c: CommandContext): LuResponse => {
+    const d = decodePersistentReserveIn(c.cdb);
+    const data = res.persistentReserveIn(d.serviceAction);
+    return { status: STATUS_GOOD, dataIn: data.subarray(0, Math.min(data.length, d.allocationLength)) };
+  };
+  for (const serviceAction of Object.values(PR_IN_SERVICE_ACTION)) {
+    const usage = [0x5e, 0x1f, 0, 0, 0, 0, 0, 0xff, 0xff, 0x04];
+    entries.push(commandEntry('PERSISTENT RESERVE IN', usage, prIn, { serviceAction }));
   }
-  for (const sa of Object.values(PR_IN_SERVICE_ACTION)) {
-    table.override(0x5e, sa, (c) => {
-      const d = decodePersistentReserveIn(c.cdb);
-      const data = res.persistentReserveIn(d.serviceAction);
-      return { status: STATUS_GOOD, dataIn: data.subarray(0, Math.min(data.length, d.allocationLength)) };
-    });
+  const unsupported: number[] = [
+    PR_OUT_SERVICE_ACTION.registerAndMove,
+    PR_OUT_SERVICE_ACTION.replaceLostReservation,
+  ];
+  for (const serviceAction of Object.values(PR_OUT_SERVICE_ACTION)) {
+    if (unsupported.includes(serviceAction)) continue;
+    const usage = [0x5f, 0x1f, 0xff, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0x04];
+    entries.push(
+      commandEntry('PERSISTENT RESERVE OUT', usage, (c) => persistentReserveOut(res, c), { serviceAction }),
+    );
   }
-  const requestSense = table.find(0x03);
-  if (requestSense !== undefined) {
-    table.override(0x03, undefined, (c) => {
-      if (o.basePending(c.nexus) || !res.hasUnitAttention(c.nexus)) return requestSense.handler(c);
-      const ua = res.takeUnitAttention(c.nexus);
-      const data = encodeSenseData(
-        { senseKey: SenseKey.UNIT_ATTENTION, asc: ua?.asc ?? 0, ascq: ua?.ascq ?? 0 },
-        (c.cdb[1] & 0x01) !== 0,
-      );
-      return { status: STATUS_GOOD, dataIn: data.subarray(0, Math.min(data.length, c.cdb[4])) };
-    });
-  }
-  for (const entry of table.all()) {
-    const inner = entry.handler;
-    table.override(entry.opcode, entry.serviceAction, (c: CommandContext) => {
-      // Unit attentions for this nexus alone come after the base table's (SPC-4 5.14).
-      if (entry.skipsUnitAttention !== true) {
-        const ua = res.takeUnitAttention(c.nexus);
-        if (ua !== undefined)
-          return o.checkCondition({ senseKey: SenseKey.UNIT_ATTENTION, asc: ua.asc, ascq: ua.ascq });
-      }
-      if (res.conflicts(c.nexus, o.classify(c.cdb))) return RESERVATION_CONFLICT;
-      return inner(c);
-    });
-  }
+  return entries;
+}
+
+/** The access check step that answers RESERVATION CONFLICT, given the access classes of the device type. */
+export function reservationCheck(res: Reservations, classify: (cdb: Buffer) => AccessClass): AccessCheck {
+  return (_entry, ctx) => (res.conflicts(ctx.nexus, classify(ctx.cdb)) ? RESERVATION_CONFLICT : undefined);
 }
 
 function persistentReserveOut(res: Reservations, c: CommandContext): LuResponse {

@@ -38,11 +38,20 @@ import {
   type ReadResult,
 } from '../tape';
 import type { ItNexus, LuResponse } from '../lu';
-import type { CommandContext, CommandHandler } from './command-table';
-import { GOOD, goodData, ScsiDevice, type ScsiDeviceOptions, type VpdBuilder } from './device';
+import type { CommandContext, CommandHandler, EntryExtras } from './command-table';
+import {
+  GOOD,
+  goodData,
+  ScsiDevice,
+  type BlockDescriptors,
+  type ModeSelectContext,
+  type ResetKind,
+  type ScsiDeviceOptions,
+  type VpdBuilder,
+} from './device';
 import { VersionDescriptor } from './inquiry';
-import { controlFlags, controlModePage } from './mode-pages';
-import { accessClassOf, installReservations, Reservations, type AccessClass } from './reservations';
+import { controlFlags, controlModePage, NO_MODE_CHANGE, type ModeSelectChange } from './mode-pages';
+import { accessClassOf, type AccessClass } from './reservations';
 import { SenseKey, STATUS_GOOD, type SenseData } from './sense';
 import { readAttributeData } from './tape-attributes';
 import { densitySupportData, isSupportedDensity, mediumTypeData, type MediumDensity } from './tape-density';
@@ -117,14 +126,14 @@ function notReady(asc: number, ascq: number, what: string): SenseError {
 
 export class TapeDevice extends ScsiDevice {
   readonly deviceType = SEQUENTIAL_ACCESS_DEVICE;
-  /** SPC-2 and persistent reservations (admin API: bind third-party device ids here). */
-  readonly reservations = new Reservations();
   readonly maxTransferBytes: number;
   private medium: Medium = { state: 'empty' };
   /** Mode parameter block descriptor: BLOCK LENGTH (0 = variable-block mode). */
   private fixedBlockLength = 0;
   /** DENSITY CODE selected while no medium is mounted (0 = default). */
   private selectedDensity = 0;
+  /** BUFFERED MODE of the mode parameter header (SSC-4 8.3.1). */
+  private bufferedMode = BUFFERED_MODE;
   /** I_T nexuses that sent PREVENT ALLOW MEDIUM REMOVAL with PREVENT=01b. */
   private readonly preventers = new Set<string>();
   private earlyWarningAt: number | null = null;
@@ -139,14 +148,6 @@ export class TapeDevice extends ScsiDevice {
     ]);
     this.maxTransferBytes = opts.maxTransferBytes ?? DEFAULT_MAX_TRANSFER;
     this.registerSscCommands();
-    installReservations({
-      table: this.table,
-      reservations: this.reservations,
-      classify: (cdb) => accessClassOf(cdb, SSC_ACCESS_CLASSES),
-      basePending: (nexus) => this.pendingUnitAttentions(nexus).length > 0,
-      checkCondition: (s) => this.sense(s),
-      descriptorSense: () => this.descriptorSense(),
-    });
   }
 
   // ---- medium handling (changer, admin API) -----------------------------------------------------
@@ -275,22 +276,44 @@ export class TapeDevice extends ScsiDevice {
     return new Map([[0xb0, () => Buffer.from(page)]]);
   }
 
+  protected accessClass(cdb: Buffer): AccessClass {
+    return accessClassOf(cdb, SSC_ACCESS_CLASSES);
+  }
+
   protected deviceSpecificParameter(): number {
     // SSC-4 8.3.1: WP (bit 7), BUFFERED MODE (bits 6-4), SPEED 0 (default).
-    return (this.writeProtectReason() !== null ? 0x80 : 0) | (BUFFERED_MODE << 4);
+    return (this.writeProtectReason() !== null ? 0x80 : 0) | (this.bufferedMode << 4);
   }
 
-  protected blockDescriptors(longLba: boolean): Buffer {
-    // Tape has only the 8-byte general descriptor; see the report on LLBAA.
-    if (longLba) return Buffer.alloc(0);
+  /**
+   * MODE SELECT header: BUFFERED MODE 0h-2h are stored (nothing stays buffered here, so they
+   * all behave alike), 3h-7h are reserved; SPEED must be 0h (the default, the only speed); WP is
+   * ignored on MODE SELECT (SSC-4 8.3.1).
+   */
+  protected selectDeviceSpecificParameter(value: number, ctx: ModeSelectContext): ModeSelectChange {
+    const buffered = (value >> 4) & 0x07;
+    if (buffered > 2) throw invalidParamField(ctx.offset, `BUFFERED MODE ${buffered}h is reserved`, 6);
+    if ((value & 0x0f) !== 0) throw invalidParamField(ctx.offset, `SPEED ${value & 0x0f}h not supported`, 3);
+    return {
+      apply: () => {
+        const changed = buffered !== this.bufferedMode;
+        this.bufferedMode = buffered;
+        return changed;
+      },
+    };
+  }
+
+  protected blockDescriptors(): BlockDescriptors {
+    // Tape has only the 8-byte general descriptor, LLBAA or not (SSC-4 8.3.1).
     const c = this.cartridge;
     const density = c !== undefined ? c.info.densityCode : this.selectedDensity;
-    return tapeBlockDescriptor(density, this.fixedBlockLength);
+    return { descriptors: tapeBlockDescriptor(density, this.fixedBlockLength), longLba: false };
   }
 
-  protected selectBlockDescriptors(descriptors: Buffer, base: number, longLba: boolean): void {
-    if (descriptors.length === 0) return;
-    if (longLba) throw invalidParamField(4, 'LONGLBA: tape has no long block descriptors', 0);
+  protected selectBlockDescriptors(descriptors: Buffer, ctx: ModeSelectContext): ModeSelectChange {
+    const base = ctx.offset;
+    if (descriptors.length === 0) return NO_MODE_CHANGE;
+    if (ctx.longLba) throw invalidParamField(4, 'LONGLBA: tape has no long block descriptors', 0);
     if (descriptors.length !== 8)
       throw invalidParamField(base - 1, 'a tape drive takes one 8-byte block descriptor');
     const density = descriptors[0];
@@ -304,23 +327,29 @@ export class TapeDevice extends ScsiDevice {
     if (length !== 0 && (length < MINIMUM_BLOCK_LENGTH || length > MAXIMUM_BLOCK_LENGTH)) {
       throw invalidParamField(base + 5, `block length ${length} outside the block limits`);
     }
-    if (density !== 0x7f) this.selectedDensity = density;
-    this.fixedBlockLength = length;
+    return {
+      apply: () => {
+        const selected = density === 0x7f ? this.selectedDensity : density;
+        const changed = selected !== this.selectedDensity || length !== this.fixedBlockLength;
+        this.selectedDensity = selected;
+        this.fixedBlockLength = length;
+        return changed;
+      },
+    };
   }
 
-  protected onReset(kind: 'lu-reset' | 'target-warm-reset' | 'target-cold-reset'): void {
-    // Mode parameters go back to their defaults (SAM-5 6.3.3), so does the block descriptor;
-    // prevention and SPC-2 reservations end. The position is kept (ROR=0).
+  protected onReset(_kind: ResetKind): void {
+    // Mode parameters go back to their defaults (SAM-5 6.3.3), so does the block descriptor and
+    // the header's BUFFERED MODE; prevention ends. The position is kept (ROR=0).
     this.fixedBlockLength = 0;
     this.selectedDensity = 0;
+    this.bufferedMode = BUFFERED_MODE;
     this.preventers.clear();
-    this.reservations.reset(kind);
   }
 
   nexusLost(nexus: ItNexus): void {
     super.nexusLost(nexus);
     this.preventers.delete(nexusKey(nexus));
-    this.reservations.nexusLost(nexus);
   }
 
   protected testUnitReady(_ctx: CommandContext): LuResponse {
@@ -387,34 +416,21 @@ export class TapeDevice extends ScsiDevice {
   private registerSscCommands(): void {
     const t = this.table;
     const long = { nominal: 0, recommended: 600 };
-    const add = (
-      opcode: number,
-      name: string,
-      usage: number[],
-      handler: CommandHandler,
-      extra: { serviceAction?: number; timeouts?: { nominal: number; recommended: number } } = {},
-    ): void => {
-      t.add({
-        opcode,
-        name,
-        cdbLength: usage.length,
-        usage,
-        ...extra,
-        handler: (c) => this.mapTapeErrors(c, handler),
-      });
+    const add = (name: string, usage: number[], handler: CommandHandler, extras: EntryExtras = {}): void => {
+      t.command(name, usage, (c) => this.mapTapeErrors(c, handler), extras);
     };
-    add(0x01, 'REWIND', [0x01, 0x01, 0, 0, 0, 0x04], (c) => this.rewind(c), { timeouts: long });
-    add(0x05, 'READ BLOCK LIMITS', [0x05, 0x01, 0, 0, 0, 0x04], (c) => this.readBlockLimits(c));
-    add(0x08, 'READ(6)', [0x08, 0x03, 0xff, 0xff, 0xff, 0x04], (c) => this.read6(c), { timeouts: long });
-    add(0x0a, 'WRITE(6)', [0x0a, 0x01, 0xff, 0xff, 0xff, 0x04], (c) => this.write6(c), { timeouts: long });
-    add(0x10, 'WRITE FILEMARKS(6)', [0x10, 0x03, 0xff, 0xff, 0xff, 0x04], (c) => this.writeFilemarks(c), {
+    add('REWIND', [0x01, 0x01, 0, 0, 0, 0x04], (c) => this.rewind(c), { timeouts: long });
+    add('READ BLOCK LIMITS', [0x05, 0x01, 0, 0, 0, 0x04], (c) => this.readBlockLimits(c));
+    add('READ(6)', [0x08, 0x03, 0xff, 0xff, 0xff, 0x04], (c) => this.read6(c), { timeouts: long });
+    add('WRITE(6)', [0x0a, 0x01, 0xff, 0xff, 0xff, 0x04], (c) => this.write6(c), { timeouts: long });
+    add('WRITE FILEMARKS(6)', [0x10, 0x03, 0xff, 0xff, 0xff, 0x04], (c) => this.writeFilemarks(c), {
       timeouts: long,
     });
-    add(0x11, 'SPACE(6)', [0x11, 0x0f, 0xff, 0xff, 0xff, 0x04], (c) => this.space6(c), { timeouts: long });
-    add(0x19, 'ERASE(6)', [0x19, 0x03, 0, 0, 0, 0x04], (c) => this.erase(c), { timeouts: long });
-    add(0x1b, 'LOAD UNLOAD', [0x1b, 0x01, 0, 0, 0x0f, 0x04], (c) => this.loadUnload(c), { timeouts: long });
-    add(0x1e, 'PREVENT ALLOW MEDIUM REMOVAL', [0x1e, 0, 0, 0, 0x03, 0x04], (c) => this.preventAllow(c));
-    add(0x2b, 'LOCATE(10)', [0x2b, 0x07, 0, 0xff, 0xff, 0xff, 0xff, 0, 0xff, 0x04], (c) => this.locate10(c), {
+    add('SPACE(6)', [0x11, 0x0f, 0xff, 0xff, 0xff, 0x04], (c) => this.space6(c), { timeouts: long });
+    add('ERASE(6)', [0x19, 0x03, 0, 0, 0, 0x04], (c) => this.erase(c), { timeouts: long });
+    add('LOAD UNLOAD', [0x1b, 0x01, 0, 0, 0x0f, 0x04], (c) => this.loadUnload(c), { timeouts: long });
+    add('PREVENT ALLOW MEDIUM REMOVAL', [0x1e, 0, 0, 0, 0x03, 0x04], (c) => this.preventAllow(c));
+    add('LOCATE(10)', [0x2b, 0x07, 0, 0xff, 0xff, 0xff, 0xff, 0, 0xff, 0x04], (c) => this.locate10(c), {
       timeouts: long,
     });
     for (const sa of [
@@ -423,16 +439,15 @@ export class TapeDevice extends ScsiDevice {
       ReadPositionForm.LONG,
       ReadPositionForm.EXTENDED,
     ]) {
-      add(0x34, 'READ POSITION', [0x34, 0x1f, 0, 0, 0, 0, 0, 0xff, 0xff, 0x04], (c) => this.readPosition(c), {
+      add('READ POSITION', [0x34, 0x1f, 0, 0, 0, 0, 0, 0xff, 0xff, 0x04], (c) => this.readPosition(c), {
         serviceAction: sa,
       });
     }
-    add(0x44, 'REPORT DENSITY SUPPORT', [0x44, 0x03, 0, 0, 0, 0, 0, 0xff, 0xff, 0x04], (c) =>
+    add('REPORT DENSITY SUPPORT', [0x44, 0x03, 0, 0, 0, 0, 0, 0xff, 0xff, 0x04], (c) =>
       this.reportDensitySupport(c),
     );
     for (const sa of [0x00, 0x01, 0x02, 0x03, 0x05]) {
       add(
-        0x8c,
         'READ ATTRIBUTE',
         [0x8c, 0x1f, 0xff, 0xff, 0, 0xff, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01, 0x04],
         (c) => this.readAttribute(c),
@@ -440,14 +455,12 @@ export class TapeDevice extends ScsiDevice {
       );
     }
     add(
-      0x91,
       'SPACE(16)',
       [0x91, 0x0f, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0x04],
       (c) => this.space16(c),
       { timeouts: long },
     );
     add(
-      0x92,
       'LOCATE(16)',
       [0x92, 0x3b, 0x01, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0x04],
       (c) => this.locate16(c),

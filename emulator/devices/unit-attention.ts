@@ -1,6 +1,7 @@
 // Unit attention conditions, kept per I_T nexus (SAM-5 5.14, SPC-4 5.14). A nexus the LU has
 // not seen yet starts with POWER ON, RESET, OR BUS DEVICE RESET OCCURRED (29h/00h), which
-// initiators expect after a fresh login; resets and MODE SELECT add conditions for the others.
+// initiators expect after a fresh login; resets and MODE SELECT add conditions for the others,
+// persistent reservation events for single nexuses.
 import type { ItNexus } from '../lu';
 
 export interface UnitAttention {
@@ -52,6 +53,15 @@ export class UnitAttentionTable {
       if (key === skip) continue;
       add(q, ua);
     }
+  }
+
+  /**
+   * Establish a condition for one nexus only (persistent reservation events: RESERVATIONS
+   * PREEMPTED, RESERVATIONS RELEASED, REGISTRATIONS PREEMPTED, SPC-4 6.16). A nexus not seen yet
+   * (or forgotten) starts with POWER ON, RESET first, as it would on its next command.
+   */
+  establishFor(nexus: ItNexus, ua: UnitAttention): void {
+    add(this.queueFor(nexus), ua);
   }
 
   /** Forget a nexus (logout, connection loss): its next login starts with power-on again. */

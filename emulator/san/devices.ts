@@ -1,18 +1,20 @@
-// The SAN's device classes: the disk, tape and changer LUs of emulator/devices, each optionally
-// hosting a copy manager (EXTENDED COPY, 3PC=1, VPD page 8Fh: the wiring of emulator/mover), plus a
-// way to tell their initiators that the target's LUN inventory changed (REPORTED LUNS DATA HAS
-// CHANGED, 3Fh/0Eh, SPC-4 5.14) when the admin API adds or removes a snapshot LU.
+// The SAN's device classes: the disk, tape, changer and processor LUs of emulator/devices, each
+// optionally hosting a copy manager (ScsiDeviceOptions.hostCopyManager: EXTENDED COPY, 3PC=1, VPD
+// page 8Fh), and able to tell their initiators that the target's LUN inventory changed (REPORTED
+// LUNS DATA HAS CHANGED, 3Fh/0Eh, SPC-4 5.14) when the admin API adds or removes a snapshot LU.
 import type { BlockDevice } from '../disk/block-device';
 import { MediaChanger, type ChangerOptions } from '../devices/changer';
-import type { VpdBuilder } from '../devices/device';
+import { copyManagerFor, type CopyHosting } from '../devices/copy-hosting';
+import type { ScsiDeviceOptions } from '../devices/device';
 import type { LuIdentity } from '../devices/identity';
 import { DiskDevice, type DiskOptions } from '../devices/disk';
-import { ProcessorDevice, type ProcessorOptions } from '../devices/processor';
+import { ProcessorDevice } from '../devices/processor';
 import { TapeDevice, type TapeOptions } from '../devices/tape';
-import { UA_REPORTED_LUNS_CHANGED } from '../devices/unit-attention';
-import type { ItNexus, LogicalUnit, LuRequest, LuResponse } from '../lu';
-import { CopyManager } from '../mover/copy-manager';
-import type { CscdResolver } from '../mover/resolver';
+import type { LogicalUnit, LuRequest, LuResponse } from '../lu';
+import type { CopyManager } from '../mover/copy-manager';
+
+export type { CopyHosting } from '../devices/copy-hosting';
+export type { ProcessorOptions } from '../devices/processor';
 
 /** What every SAN LU offers the composition layer. */
 export interface SanDevice extends LogicalUnit {
@@ -22,106 +24,32 @@ export interface SanDevice extends LogicalUnit {
   reportedLunsChanged(): void;
 }
 
-export interface CopyHosting {
-  resolver: CscdResolver;
-}
-
-function makeCopyManager(
-  self: LogicalUnit & { descriptorSense(): boolean },
-  hosting: CopyHosting | undefined,
-): CopyManager | undefined {
-  if (hosting === undefined) return undefined;
-  return new CopyManager({
-    self,
-    resolver: hosting.resolver,
-    descriptorSense: () => self.descriptorSense(),
-  });
-}
-
-function withPage8f(
-  pages: Map<number, VpdBuilder>,
-  cm: CopyManager | undefined,
-  deviceType: number,
-): Map<number, VpdBuilder> {
-  if (cm !== undefined) pages.set(0x8f, () => cm.vpdPage8f(deviceType));
-  return pages;
+/** Device options with the copy manager hosted when `copyHosting` is given. */
+function hosted<O extends ScsiDeviceOptions>(opts: O & { copyHosting?: CopyHosting }): O {
+  const h = opts.copyHosting;
+  return h === undefined ? opts : { ...opts, hostCopyManager: copyManagerFor(h) };
 }
 
 export class SanDisk<S extends BlockDevice = BlockDevice> extends DiskDevice<S> implements SanDevice {
-  readonly copyManager?: CopyManager;
-
   constructor(opts: DiskOptions<S> & { copyHosting?: CopyHosting }) {
-    super(opts);
-    this.copyManager = makeCopyManager(this, opts.copyHosting);
-    for (const e of this.copyManager?.opcodeEntries() ?? []) this.table.add(e);
-  }
-
-  protected thirdPartyCopy(): boolean {
-    return this.copyManager !== undefined;
-  }
-
-  protected extraVpdPages(): Map<number, VpdBuilder> {
-    return withPage8f(super.extraVpdPages(), this.copyManager, this.deviceType);
-  }
-
-  protected onReset(kind: 'lu-reset' | 'target-warm-reset' | 'target-cold-reset'): void {
-    super.onReset(kind);
-    this.copyManager?.reset();
-  }
-
-  nexusLost(nexus: ItNexus): void {
-    super.nexusLost(nexus);
-    this.copyManager?.nexusLost(nexus);
-  }
-
-  reportedLunsChanged(): void {
-    this.unitAttentions.establish(UA_REPORTED_LUNS_CHANGED);
+    super(hosted(opts));
   }
 }
 
 export class SanTape extends TapeDevice implements SanDevice {
-  readonly copyManager?: CopyManager;
-
   constructor(opts: TapeOptions & { copyHosting?: CopyHosting }) {
-    super(opts);
-    this.copyManager = makeCopyManager(this, opts.copyHosting);
-    for (const e of this.copyManager?.opcodeEntries() ?? []) this.table.add(e);
-  }
-
-  protected thirdPartyCopy(): boolean {
-    return this.copyManager !== undefined;
-  }
-
-  protected extraVpdPages(): Map<number, VpdBuilder> {
-    return withPage8f(super.extraVpdPages(), this.copyManager, this.deviceType);
-  }
-
-  protected onReset(kind: 'lu-reset' | 'target-warm-reset' | 'target-cold-reset'): void {
-    super.onReset(kind);
-    this.copyManager?.reset();
-  }
-
-  nexusLost(nexus: ItNexus): void {
-    super.nexusLost(nexus);
-    this.copyManager?.nexusLost(nexus);
-  }
-
-  reportedLunsChanged(): void {
-    this.unitAttentions.establish(UA_REPORTED_LUNS_CHANGED);
+    super(hosted(opts));
   }
 }
 
 const MOVE_MEDIUM = 0xa5;
 
 export class SanChanger extends MediaChanger implements SanDevice {
-  readonly copyManager?: CopyManager;
   private readonly onMove?: () => void;
 
   constructor(opts: ChangerOptions & { copyHosting?: CopyHosting; onMove?: () => void }) {
-    super(opts);
+    super(hosted(opts));
     this.onMove = opts.onMove;
-    this.copyManager = makeCopyManager(this, opts.copyHosting);
-    for (const e of this.copyManager?.opcodeEntries() ?? []) this.table.add(e);
   }
 
   /** Runs the command; a MOVE MEDIUM that succeeded tells the SAN to record the new inventory. */
@@ -130,36 +58,6 @@ export class SanChanger extends MediaChanger implements SanDevice {
     if (req.cdb[0] === MOVE_MEDIUM && r.status === 0) this.onMove?.();
     return r;
   }
-
-  protected thirdPartyCopy(): boolean {
-    return this.copyManager !== undefined;
-  }
-
-  protected extraVpdPages(): Map<number, VpdBuilder> {
-    return withPage8f(super.extraVpdPages(), this.copyManager, this.deviceType);
-  }
-
-  protected onReset(kind: 'lu-reset' | 'target-warm-reset' | 'target-cold-reset'): void {
-    super.onReset(kind);
-    this.copyManager?.reset();
-  }
-
-  nexusLost(nexus: ItNexus): void {
-    super.nexusLost(nexus);
-    this.copyManager?.nexusLost(nexus);
-  }
-
-  reportedLunsChanged(): void {
-    this.unitAttentions.establish(UA_REPORTED_LUNS_CHANGED);
-  }
 }
 
-export class SanProcessor extends ProcessorDevice implements SanDevice {
-  constructor(opts: ProcessorOptions) {
-    super(opts);
-  }
-
-  reportedLunsChanged(): void {
-    this.unitAttentions.establish(UA_REPORTED_LUNS_CHANGED);
-  }
-}
+export class SanProcessor extends ProcessorDevice implements SanDevice {}

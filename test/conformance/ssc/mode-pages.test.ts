@@ -1,8 +1,15 @@
 // MODE SENSE / MODE SELECT on the tape drive (SSC-4 8.3): the header's device-specific parameter
 // (WP, BUFFERED MODE), the block descriptor (density code, block length), the data compression page
-// (0Fh) and the device configuration page (10h).
+// (0Fh) and the device configuration page (10h); MODE PARAMETERS CHANGED for the other initiators
+// and all-or-nothing MODE SELECT parameter lists (SPC-4 7.5.1).
 import type { ModePage } from '../../../cdb/spc/mode-pages';
+import type { ScsiResult } from '../../../targets/transport';
 import { block, expectGood, expectSense, KEY, openInProcessTape, Tape, type TapeTarget } from './support';
+
+/** The sense-key specific bytes 15-17 of fixed sense (SKSV, C/D, BPV, bit pointer, field pointer). */
+function sks(r: ScsiResult): number[] {
+  return [...r.sense.subarray(15, 18)];
+}
 
 function page<K extends ModePage['kind']>(pages: ModePage[], kind: K): Extract<ModePage, { kind: K }> {
   const p = pages.find((x): x is Extract<ModePage, { kind: K }> => x.kind === kind);
@@ -116,5 +123,92 @@ describe('SSC mode parameters', () => {
     const data = Buffer.concat([Buffer.from([0, 0, 0x10, 16]), bd, bd]);
     const r = await tape.exec(Buffer.from([0x15, 0x10, 0, 0, data.length, 0]), { dataOut: data });
     expectSense(r, { key: KEY.ILLEGAL_REQUEST, asc: 0x26, ascq: 0x00 });
+  });
+
+  describe('MODE PARAMETERS CHANGED and all-or-nothing MODE SELECT', () => {
+    const modeChanged = { key: KEY.UNIT_ATTENTION, asc: 0x2a, ascq: 0x01 };
+
+    it('a block length change tells the other initiators (2A/01), not the one that made it', async () => {
+      await tape.setBlockLength(512);
+      expectGood(await tape.testUnitReady());
+      for (const t of [dut.t2, dut.t3]) {
+        expectSense(await new Tape(t).testUnitReady(), modeChanged);
+        expectGood(await new Tape(t).testUnitReady());
+      }
+      // Selecting the same block length again changes nothing: no unit attention.
+      await tape.setBlockLength(512);
+      expectGood(await new Tape(dut.t2).testUnitReady());
+    });
+
+    it('a bad page after a good block descriptor leaves the block length and the pages as they were', async () => {
+      const cur = await tape.modeSense(0x0f, { dbd: true });
+      const p = Buffer.from(cur.dataIn.subarray(4));
+      p[2] |= 0x80; // DCE: changeable
+      p[2] &= ~0x40; // DCC: not changeable
+      const r = await tape.modeSelect({ blockDescriptor: { densityCode: 0, blockLength: 1024 }, pages: [p] });
+      expectSense(r, { key: KEY.ILLEGAL_REQUEST, asc: 0x26, ascq: 0x00 });
+      // Field pointer: page byte 2 at parameter list byte 4 + 8 + 2, bit 6 (DCC).
+      expect(sks(r)).toEqual([0x80 | 0x08 | 6, 0, 14]);
+      const m = await tape.modeParameters();
+      expect(m.blockDescriptors[0]).toMatchObject({ blockLength: 0 });
+      expect(page(m.pages, 'dataCompression').dce).toBe(false);
+      expectGood(await new Tape(dut.t2).testUnitReady());
+    });
+
+    it('a bad block descriptor after a good BUFFERED MODE leaves the header value as it was', async () => {
+      // Density code 42h is not the loaded cartridge's (5Eh).
+      const r = await tape.modeSelect({
+        deviceSpecificParameter: 0x00,
+        blockDescriptor: { densityCode: 0x42, blockLength: 512 },
+      });
+      expectSense(r, { key: KEY.ILLEGAL_REQUEST, asc: 0x26, ascq: 0x00 });
+      expect(sks(r)).toEqual([0x80, 0, 4]);
+      expect((await tape.modeSense(0x3f)).dataIn[2]).toBe(0x10);
+      expectGood(await new Tape(dut.t2).testUnitReady());
+    });
+  });
+
+  describe('BUFFERED MODE in the mode parameter header', () => {
+    it('BUFFERED MODE 0h and 2h are stored and reported; the others learn of the change', async () => {
+      expectGood(await tape.modeSelect({ deviceSpecificParameter: 0x00 }));
+      expect((await tape.modeSense(0x3f)).dataIn[2]).toBe(0x00);
+      expectSense(await new Tape(dut.t2).testUnitReady(), { key: KEY.UNIT_ATTENTION, asc: 0x2a, ascq: 0x01 });
+      expectGood(await tape.modeSelect({ deviceSpecificParameter: 0x20 }));
+      expect((await tape.modeSense(0x3f)).dataIn[2]).toBe(0x20);
+      // Writing still works in every buffered mode (nothing stays buffered in the emulation).
+      expectGood(await tape.write(block(0, 10)));
+    });
+
+    it('WP is ignored on MODE SELECT; a LOGICAL UNIT RESET restores BUFFERED MODE 1', async () => {
+      expectGood(await tape.modeSelect({ deviceSpecificParameter: 0x80 }));
+      // WP=0 (the medium is writable), BUFFERED MODE 0.
+      expect((await tape.modeSense(0x3f)).dataIn[2]).toBe(0x00);
+      dut.control.logicalUnitReset();
+      expectSense(await tape.testUnitReady(), { key: KEY.UNIT_ATTENTION, asc: 0x29, ascq: 0x03 });
+      expect((await tape.modeSense(0x3f)).dataIn[2]).toBe(0x10);
+    });
+
+    it('reserved BUFFERED MODE values and a SPEED other than 0h are INVALID FIELD IN PARAMETER LIST', async () => {
+      const reserved = await tape.modeSelect({ deviceSpecificParameter: 0x30 });
+      expectSense(reserved, { key: KEY.ILLEGAL_REQUEST, asc: 0x26, ascq: 0x00 });
+      // SKSV, C/D=0, BPV, bit 6 (BUFFERED MODE's high bit); byte 2 of the header.
+      expect(sks(reserved)).toEqual([0x80 | 0x08 | 6, 0, 2]);
+      const speed = await tape.modeSelect({ deviceSpecificParameter: 0x11 });
+      expectSense(speed, { key: KEY.ILLEGAL_REQUEST, asc: 0x26, ascq: 0x00 });
+      expect(sks(speed)).toEqual([0x80 | 0x08 | 3, 0, 2]);
+      expect((await tape.modeSense(0x3f)).dataIn[2]).toBe(0x10);
+    });
+  });
+
+  it('MODE SENSE(10) with LLBAA=1: still the 8-byte general block descriptor, LONGLBA=0', async () => {
+    const r = await tape.exec(Buffer.from([0x5a, 0x10, 0x0f, 0, 0, 0, 0, 0, 0xff, 0]), {
+      dataInLength: 0xff,
+    });
+    expectGood(r);
+    expect(r.dataIn[3]).toBe(0x10); // DEVICE-SPECIFIC PARAMETER
+    expect(r.dataIn[4]).toBe(0x00); // LONGLBA 0
+    expect(r.dataIn.readUInt16BE(6)).toBe(8); // BLOCK DESCRIPTOR LENGTH
+    expect(r.dataIn.subarray(8, 16)).toEqual(Buffer.from([0x5e, 0, 0, 0, 0, 0, 0, 0]));
+    expect(r.dataIn[16]).toBe(0x0f);
   });
 });

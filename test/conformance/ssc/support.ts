@@ -412,8 +412,12 @@ export class Tape {
     return decodeModeParameterList(r.dataIn, { format: 6, use: 'sense', deviceType: 1 });
   }
 
-  /** MODE SELECT(6) with a header, an optional block descriptor and pages. */
+  /**
+   * MODE SELECT(6) with a header (DEVICE-SPECIFIC PARAMETER 10h, BUFFERED MODE 1, unless given),
+   * an optional block descriptor and pages.
+   */
   modeSelect(o: {
+    deviceSpecificParameter?: number;
     blockDescriptor?: { densityCode: number; blockLength: number };
     pages?: Buffer[];
   }): Promise<ScsiResult> {
@@ -422,7 +426,7 @@ export class Tape {
       bd[0] = o.blockDescriptor.densityCode;
       bd.writeUIntBE(o.blockDescriptor.blockLength, 5, 3);
     }
-    const header = Buffer.from([0, 0, 0x10, bd.length]);
+    const header = Buffer.from([0, 0, o.deviceSpecificParameter ?? 0x10, bd.length]);
     const data = Buffer.concat([header, bd, ...(o.pages ?? [])]);
     return this.exec(
       encodeModeSelect6({ pf: true, rtd: false, sp: false, parameterListLength: data.length, control: 0 }),

@@ -92,6 +92,25 @@ describe('UnitAttentionTable', () => {
     t.forgetAll();
     expect(t.take(a)).toEqual(UA_POWER_ON_RESET);
   });
+
+  it('establishFor raises a condition for one nexus only, once; an unknown nexus gets power-on first', () => {
+    const t = new UnitAttentionTable();
+    const a = nexus(1);
+    const b = nexus(2);
+    t.take(a);
+    t.take(b);
+    const preempted = { asc: 0x2a, ascq: 0x05 };
+    t.establishFor(a, preempted);
+    t.establishFor(a, preempted);
+    expect(t.list(a)).toEqual([preempted]);
+    expect(t.list(b)).toEqual([]);
+    const c = nexus(3);
+    t.establishFor(c, preempted);
+    expect(t.list(c)).toEqual([UA_POWER_ON_RESET, preempted]);
+    // A later reset condition supersedes it like any parameter-change condition.
+    t.establish(UA_BUS_DEVICE_RESET);
+    expect(t.list(a)).toEqual([UA_BUS_DEVICE_RESET]);
+  });
 });
 
 describe('identity', () => {

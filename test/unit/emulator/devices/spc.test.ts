@@ -35,6 +35,11 @@ describe('MODE SENSE', () => {
     expect(r.dataIn).toEqual(hex(`0022 00 10 01 00 0010  0000000000001000 00000000 00000200 ${CONTROL}`));
   });
 
+  it('MODE SENSE(10) without LLBAA returns the short descriptor with LONGLBA 0', async () => {
+    const r = await exec(lu, '5a 00 0a 00 00 00 00 00 ff 00');
+    expect(r.dataIn).toEqual(hex(`001a 00 10 00 00 0008  00001000 00 000200 ${CONTROL}`));
+  });
+
   it('cuts the data at the allocation length without changing the lengths in it', async () => {
     expect((await exec(lu, '1a 00 3f 00 04 00')).dataIn).toEqual(hex('2b 00 10 08'));
   });
