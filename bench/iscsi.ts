@@ -30,6 +30,7 @@ import { fmt, type Throughput } from './measure';
 const MIB = 1048576;
 const BLOCK = 512;
 const TGT_IQN = 'iqn.2024-01.io.xcopy:bench-tgt';
+const WARMUP_SECONDS = 2;
 
 interface BenchConfig {
   transferBytes: number;
@@ -352,9 +353,13 @@ async function runSuite(print: Print): Promise<void> {
         ? 'our target serves a RAM disk pre-filled with the image (BENCH_ISCSI_OUR_STORE=ram)'
         : 'our target serves the image through FileBlockStore (openFileDisk, read-only)';
     print(
-      `image ${imageMiB} MiB (FileBlockStore, random data, page cache warm); runs of ${seconds} s, median of ${runs}; sequential READ(16), 512-byte blocks`,
+      `image ${imageMiB} MiB (FileBlockStore, random data, page cache warm); runs of ${seconds} s after a ${WARMUP_SECONDS} s warm-up per target, median of ${runs}; sequential READ(16), 512-byte blocks`,
     );
     print(`tgtd pid ${tgtPid ?? '?'} serves the image file (bs rdwr); ${storeNote} (pid ${ourPid ?? '?'})`);
+
+    // One unmeasured iscsi-perf run on each target first, so that no measured run pays for our
+    // child's JIT warm-up or for tgtd starting its threads.
+    for (const url of [tgtUrl, ourUrl]) await iscsiPerfRun(url, CONFIGS[0], WARMUP_SECONDS);
 
     for (const cfg of CONFIGS) {
       const contenders: Contender[] = [

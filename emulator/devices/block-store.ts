@@ -16,6 +16,7 @@ import {
   type LbaStatusRun,
   type WriteSameOptions,
 } from '../disk/block-device';
+import { readBufferPool } from '../disk/buffer-pool';
 import { ClosedError, DiskArgumentError, ReadOnlyError } from '../disk/errors';
 
 export interface BlockStore {
@@ -59,15 +60,25 @@ export class SparseRamStore implements BlockStore {
   }
 
   read(lba: bigint, count: number): Buffer {
+    return this.readInto(lba, count, Buffer.allocUnsafe(count * this.blockSize));
+  }
+
+  /**
+   * Copy `count` blocks from `lba` into `out` (at least that long), overwriting every one of those
+   * bytes: unallocated chunks are written as zeros. Returns `out`.
+   */
+  readInto(lba: bigint, count: number, out: Buffer): Buffer {
     let pos = this.checkRange(lba, BigInt(count));
-    const out = Buffer.alloc(count * this.blockSize);
+    const length = count * this.blockSize;
+    if (out.length < length) throw new RangeError(`buffer of ${out.length} bytes for ${length}`);
     let done = 0;
-    while (done < out.length) {
+    while (done < length) {
       const idx = Math.floor(pos / CHUNK_BYTES);
       const within = pos - idx * CHUNK_BYTES;
-      const n = Math.min(CHUNK_BYTES - within, out.length - done);
+      const n = Math.min(CHUNK_BYTES - within, length - done);
       const chunk = this.chunks.get(idx);
       if (chunk !== undefined) chunk.copy(out, done, within, within + n);
+      else out.fill(0, done, done + n);
       done += n;
       pos += n;
     }
@@ -190,7 +201,14 @@ export class RamBlockDevice implements BlockDevice {
       this.checkOpen();
       checkReadCount(count, this.blockSize);
       this.geometry.byteRange(lba, BigInt(count));
-      return this.ram.read(lba, count);
+      // A lease of the read pool, fully overwritten by readInto (see emulator/disk/buffer-pool.ts).
+      const out = readBufferPool.acquire(count * this.blockSize);
+      try {
+        return this.ram.readInto(lba, count, out);
+      } catch (e) {
+        readBufferPool.release(out);
+        throw e;
+      }
     });
   }
 

@@ -12,14 +12,44 @@ export class RwLock {
   private writer = false;
   private readonly queue: Waiter[] = [];
 
-  async shared<T>(fn: () => Promise<T>): Promise<T> {
+  shared<T>(fn: () => Promise<T>): Promise<T> {
+    // Fast path (no writer holds or waits for the lock): take it and run fn at once, without the
+    // extra turns of an async wrapper. A reader is counted before fn runs, as on the slow path.
+    if (this.queue.length === 0 && !this.writer) {
+      this.readers++;
+      let p: Promise<T>;
+      try {
+        p = fn();
+      } catch (e) {
+        this.releaseShared();
+        return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+      }
+      return p.then(
+        (v) => {
+          this.releaseShared();
+          return v;
+        },
+        (e: unknown) => {
+          this.releaseShared();
+          throw e;
+        },
+      );
+    }
+    return this.sharedQueued(fn);
+  }
+
+  private async sharedQueued<T>(fn: () => Promise<T>): Promise<T> {
     await this.acquire(false);
     try {
       return await fn();
     } finally {
-      this.readers--;
-      this.dispatch();
+      this.releaseShared();
     }
+  }
+
+  private releaseShared(): void {
+    this.readers--;
+    this.dispatch();
   }
 
   async exclusive<T>(fn: () => Promise<T>): Promise<T> {

@@ -90,6 +90,11 @@ export class Connection {
   private lastActivity = Date.now();
   private readonly closedWaiters: Array<() => void> = [];
   private readonly tap?: ConnectionTap;
+  private corked = false;
+  private readonly uncork = (): void => {
+    this.corked = false;
+    this.socket.uncork();
+  };
 
   constructor(
     readonly socket: Socket,
@@ -292,12 +297,21 @@ export class Connection {
 
   // ---- send ---------------------------------------------------------------------------------
 
-  /** Stamp StatSN / ExpCmdSN / MaxCmdSN and write one PDU. */
-  send(p: Unsequenced<TargetPdu>): void {
+  /**
+   * Stamp StatSN / ExpCmdSN / MaxCmdSN on `p` and write it as one PDU. `onWritten` runs once the
+   * socket is done with every buffer of this PDU and of the PDUs sent before it (written, or
+   * failed and dropped); it never runs when the PDU is not handed to the socket (connection
+   * closed, send failure, injected cut).
+   */
+  send(p: Unsequenced<TargetPdu>, onWritten?: () => void): void {
     if (this.state === 'closed' || this.socket.destroyed || this.socket.writableEnded) return;
     const exp = this.session?.expCmdSN ?? this.loginCmdSN;
     const max = this.session?.maxCmdSN ?? (this.loginCmdSN + this.host.commandWindow - 1) >>> 0;
-    const pdu = { ...p, statSN: this.statSN, expCmdSN: exp, maxCmdSN: max };
+    // Stamped on the caller's object (a spread copy of every PDU costs more than the rest of send).
+    const pdu = p as TargetPdu;
+    pdu.statSN = this.statSN;
+    pdu.expCmdSN = exp;
+    pdu.maxCmdSN = max;
     if (advancesStatSN(p)) this.statSN = (this.statSN + 1) >>> 0;
     try {
       let frames = this.writer.frame(pdu);
@@ -316,9 +330,17 @@ export class Connection {
         this.close('connection dropped by an injected fault', true);
         return;
       }
-      this.socket.cork();
-      for (const f of frames) this.socket.write(f);
-      process.nextTick(() => this.socket.uncork());
+      // Every PDU sent in this tick goes out in one writev.
+      if (!this.corked) {
+        this.corked = true;
+        this.socket.cork();
+        process.nextTick(this.uncork);
+      }
+      const last = frames.length - 1;
+      for (let i = 0; i < last; i++) this.socket.write(frames[i]);
+      // Stream write callbacks run in write order, after the data left (or the write failed).
+      if (onWritten === undefined) this.socket.write(frames[last]);
+      else this.socket.write(frames[last], () => onWritten());
       if (this.socket.writableLength > WRITE_HIGH_WATER && !this.socket.isPaused()) this.socket.pause();
     } catch (e) {
       this.host.log.error(

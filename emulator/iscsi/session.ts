@@ -26,12 +26,13 @@ import { serializeText, splitText, TextAssembler, type TextPair } from '../../ta
 import { goodData } from '../devices/device';
 import { decodeReportLunsCdb, reportLunsData } from '../devices/report-luns';
 import { checkCondition, encodeSenseData, senseOf, SenseKey } from '../devices/sense';
+import { releaseReadBuffer } from '../disk/buffer-pool';
 import type { Logger } from '../log';
 import type { ItNexus, LogicalUnit, LuResponse } from '../lu';
 import type { TargetConfig } from './config';
 import type { Connection } from './connection';
 import { headerOfPdu } from './pdu-header';
-import { responsePdus, ScsiTask, type DataOutFailure } from './task';
+import { responsePdus, ScsiTask, TaskRequest, type DataOutFailure, type TaskLimits } from './task';
 
 export interface SessionHost {
   readonly log: Logger;
@@ -56,22 +57,38 @@ export interface SessionInit {
   authUser?: string;
 }
 
-/** A bounded set of recently finished task tags: late Data-Out for them is dropped silently. */
-class RecentTags {
-  private readonly set = new Set<number>();
-  private readonly order: number[] = [];
-  constructor(private readonly limit: number) {}
+/**
+ * A bounded set of recently finished task tags: late Data-Out for them is dropped silently. The
+ * `limit` most recent additions are kept (a ring of tags, each with the sequence number of its
+ * latest addition, so that an old ring slot never evicts a tag that was added again since).
+ */
+export class RecentTags {
+  private readonly latest = new Map<number, number>();
+  private readonly ringTags: Uint32Array;
+  private readonly ringSeqs: Float64Array;
+  private seq = 0;
+
+  constructor(private readonly limit: number) {
+    this.ringTags = new Uint32Array(limit);
+    this.ringSeqs = new Float64Array(limit).fill(-1);
+  }
+
   add(t: number): void {
-    if (this.set.has(t)) return;
-    this.set.add(t);
-    this.order.push(t);
-    if (this.order.length > this.limit) this.set.delete(this.order.shift() as number);
+    const slot = this.seq % this.limit;
+    const old = this.ringSeqs[slot];
+    if (old >= 0 && this.latest.get(this.ringTags[slot]) === old) this.latest.delete(this.ringTags[slot]);
+    this.ringTags[slot] = t;
+    this.ringSeqs[slot] = this.seq;
+    this.latest.set(t, this.seq);
+    this.seq++;
   }
+
   has(t: number): boolean {
-    return this.set.has(t);
+    return this.latest.has(t);
   }
+
   delete(t: number): void {
-    this.set.delete(t);
+    this.latest.delete(t);
   }
 }
 
@@ -95,6 +112,8 @@ export class Session {
   private readonly text = new TextAssembler(64 * 1024);
   private readonly textContinuations = new Map<number, Buffer[]>();
   private readonly log: Logger;
+  /** Shared by every task of the session (one object, not one per command). */
+  private readonly taskLimits: TaskLimits;
 
   constructor(
     init: SessionInit,
@@ -110,6 +129,11 @@ export class Session {
     this.authUser = init.authUser;
     this.expCmdSN = init.cmdSN >>> 0;
     this.log = host.log;
+    this.taskLimits = {
+      params: init.params,
+      maxWriteBytes: host.maxWriteBytes,
+      nextTtt: () => this.conn.allocateTtt(),
+    };
     if (init.target !== undefined) {
       const tpgt = host.portalGroupTag;
       this.nexus = {
@@ -258,11 +282,7 @@ export class Session {
       return;
     }
     this.finished.delete(cmd.itt);
-    const task = new ScsiTask(cmd, {
-      params: this.params,
-      maxWriteBytes: this.host.maxWriteBytes,
-      nextTtt: () => this.conn.allocateTtt(),
-    });
+    const task = new ScsiTask(cmd, this.taskLimits);
     this.tasks.set(cmd.itt, task);
     const r = task.start(cmd);
     for (const r2t of r.r2ts) this.conn.send(r2t);
@@ -315,23 +335,31 @@ export class Session {
     );
   }
 
-  private async runOnLu(lu: LogicalUnit, task: ScsiTask, cdb: Buffer, nexus: ItNexus): Promise<LuResponse> {
-    return lu.execute({
-      cdb,
-      dataOut: task.write ? task.dataOutBuffer() : undefined,
-      dataInLength: task.read ? task.expectedLength : 0,
-      nexus,
-      signal: task.abort.signal,
-      taskTag: task.itt,
-    });
+  private runOnLu(lu: LogicalUnit, task: ScsiTask, cdb: Buffer, nexus: ItNexus): Promise<LuResponse> {
+    try {
+      return lu.execute(new TaskRequest(task, cdb, nexus));
+    } catch (e) {
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    }
   }
 
   private complete(task: ScsiTask, resp: LuResponse): void {
-    if (this.ended || task.abort.signal.aborted || this.tasks.get(task.itt) !== task) return;
+    const data = resp.dataIn;
+    if (this.ended || task.aborted || this.tasks.get(task.itt) !== task) {
+      // Nothing will send the data: a pooled read buffer can go back at once.
+      if (data !== undefined) releaseReadBuffer(data);
+      return;
+    }
     this.tasks.delete(task.itt);
     this.finished.add(task.itt);
     task.state = 'done';
-    for (const p of responsePdus(task, resp, this.params)) this.conn.send(p);
+    const pdus = responsePdus(task, resp, this.params);
+    const last = pdus.length - 1;
+    for (let i = 0; i < last; i++) this.conn.send(pdus[i]);
+    // The Data-In PDUs point into the data: it goes back to the read pool only once the socket
+    // has written the last PDU (and so every one before it). If the send never happens, the
+    // buffer is left to the garbage collector.
+    this.conn.send(pdus[last], data === undefined ? undefined : () => releaseReadBuffer(data));
   }
 
   /** REPORT LUNS is answered by the target from its LUN map, on any LUN (SPC-4 6.33). */
@@ -349,7 +377,7 @@ export class Session {
   }
 
   private abortTask(task: ScsiTask): void {
-    task.abort.abort();
+    task.abort();
     task.state = 'done';
     this.tasks.delete(task.itt);
     this.finished.add(task.itt);

@@ -5,7 +5,7 @@
 import type { DataIn, DataOut, R2T, ScsiCommand, ScsiResponse } from '../../targets/iscsi/pdu';
 import { RESERVED_TAG } from '../../targets/iscsi/pdu';
 import type { SessionParameters } from '../../targets/iscsi/negotiation';
-import type { LuResponse } from '../lu';
+import type { ItNexus, LuRequest, LuResponse } from '../lu';
 import type { SenseData } from '../devices/sense';
 
 /** A target PDU before the connection stamps StatSN / ExpCmdSN / MaxCmdSN on it. */
@@ -48,7 +48,6 @@ export class ScsiTask {
   readonly write: boolean;
   readonly expectedLength: number;
   readonly cdb: Buffer;
-  readonly abort = new AbortController();
   state: TaskState = 'collecting';
   /** Data-In and R2T PDUs sent for this task (the SCSI Response's ExpDataSN). */
   pdusSent = 0;
@@ -60,6 +59,12 @@ export class ScsiTask {
   private readonly r2ts = new Map<number, R2tState>();
   private nextR2tOffset = 0;
   private r2tSN = 0;
+  /**
+   * Made on first use of `signal`: most commands finish without anyone looking at it, and an
+   * AbortController is costly next to a whole READ.
+   */
+  private controller?: AbortController;
+  private abortRequested = false;
 
   constructor(
     cmd: ScsiCommand,
@@ -73,6 +78,26 @@ export class ScsiTask {
     this.write = cmd.write;
     this.expectedLength = cmd.expectedDataTransferLength;
     this.cdb = cmd.cdb;
+  }
+
+  /** Aborted by task management, a reset or the end of the session. */
+  get aborted(): boolean {
+    return this.abortRequested;
+  }
+
+  /** The signal handed to the LU; it fires when the task is aborted (already fired if it was). */
+  get signal(): AbortSignal {
+    if (this.controller === undefined) {
+      this.controller = new AbortController();
+      if (this.abortRequested) this.controller.abort();
+    }
+    return this.controller.signal;
+  }
+
+  abort(): void {
+    if (this.abortRequested) return;
+    this.abortRequested = true;
+    this.controller?.abort();
   }
 
   /** All data-out is in: the task can execute. */
@@ -232,6 +257,37 @@ export class ScsiTask {
   }
 }
 
+/**
+ * The LuRequest of a task. `signal` is an own enumerable accessor (a copy made with object spread
+ * gets the signal itself), so the task's AbortController is only made when the LU asks for it.
+ */
+export class TaskRequest implements LuRequest {
+  static readonly #signal: PropertyDescriptor = {
+    get(this: TaskRequest): AbortSignal {
+      return this.#task.signal;
+    },
+    enumerable: true,
+  };
+
+  readonly cdb: Buffer;
+  readonly dataOut: Buffer | undefined;
+  readonly dataInLength: number;
+  readonly nexus: ItNexus;
+  readonly taskTag: number;
+  declare readonly signal: AbortSignal;
+  readonly #task: ScsiTask;
+
+  constructor(task: ScsiTask, cdb: Buffer, nexus: ItNexus) {
+    this.cdb = cdb;
+    this.dataOut = task.write ? task.dataOutBuffer() : undefined;
+    this.dataInLength = task.read ? task.expectedLength : 0;
+    this.nexus = nexus;
+    this.taskTag = task.itt;
+    this.#task = task;
+    Object.defineProperty(this, 'signal', TaskRequest.#signal);
+  }
+}
+
 /** Residual of a command (RFC 7143 11.4.5): underflow when less moved than expected, overflow when more was wanted. */
 export function residual(
   expected: number,
@@ -274,7 +330,9 @@ export function responsePdus(
     const n = Math.min(seg, burstEnd - off);
     const last = off + n >= dataIn.length;
     const withStatus = last && statusInData;
-    out.push({
+    // Built with the sequence number fields the connection fills in, so that stamping them does
+    // not change the object's shape.
+    const pdu: DataIn = {
       kind: 'data-in',
       final: off + n === burstEnd,
       acknowledge: false,
@@ -288,8 +346,12 @@ export function responsePdus(
       dataSN: dataSN++,
       bufferOffset: off,
       residualCount: withStatus ? res.count : 0,
-      data: dataIn.subarray(off, off + n),
-    });
+      data: n === dataIn.length ? dataIn : dataIn.subarray(off, off + n),
+      statSN: 0,
+      expCmdSN: 0,
+      maxCmdSN: 0,
+    };
+    out.push(pdu);
     off += n;
   }
   task.pdusSent += dataSN;
