@@ -1,10 +1,13 @@
-// One initiator-side TCP connection carrying iSCSI PDUs: socket + PduReader + PduWriter.
+// One initiator-side TCP connection carrying iSCSI PDUs: socket + PduReceiver + PduWriter.
 // During login PDUs are pulled with receive(); in full feature phase they are pushed to a handler.
+// The socket reads straight into the receiver's buffers (net `onread`), so Data-In payload lands
+// in the task's buffer; the PDUs sent during one turn of the event loop leave in one write.
 import * as net from 'node:net';
 import { TransportError } from '../transport';
-import { PduReader, PduWriter, type ReadItem, type ReaderOptions, type WriterOptions } from './framing';
-import type { Pdu } from './pdu';
+import { PduWriter, type ReadItem, type ReaderOptions, type WriterOptions } from './framing';
+import type { DataOut, Pdu } from './pdu';
 import { PduError } from './pdu';
+import { PduReceiver, type DataInPlacement } from './receiver';
 
 /** Minimal logger shape (winston loggers fit). */
 export interface IscsiLogger {
@@ -24,11 +27,19 @@ export interface ConnectionHandlers {
   onClose(error: Error | undefined): void;
 }
 
+/** Queued bytes up to which a batch is copied into one buffer rather than written with writev. */
+const SMALL_BATCH = 16 * 1024;
+
 type Waiter = { resolve: (p: Pdu) => void; reject: (e: Error) => void; timer: NodeJS.Timeout };
 
 export class IscsiConnection {
-  private readonly reader = new PduReader();
+  private readonly reader = new PduReceiver();
   private readonly writer = new PduWriter();
+  private readonly socket: net.Socket;
+  /** Wire buffers queued by send() since the last flush. */
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private flushScheduled = false;
   private handlers?: ConnectionHandlers;
   private queue: Pdu[] = [];
   private waiter?: Waiter;
@@ -43,23 +54,49 @@ export class IscsiConnection {
   };
 
   private constructor(
-    private readonly socket: net.Socket,
     readonly host: string,
     readonly port: number,
   ) {
-    socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => {
-      this.lastReceive = Date.now();
-      this.reader.push(chunk, this.onItem);
+    this.socket = net.connect({
+      host,
+      port,
+      noDelay: true,
+      onread: {
+        buffer: () => this.reader.readBuffer(),
+        callback: (n: number) => {
+          this.lastReceive = Date.now();
+          this.reader.commit(n, this.onItem);
+          return true;
+        },
+      },
     });
-    socket.on('error', (e) => this.finish(e));
-    socket.on('close', () => this.finish(undefined));
   }
+
+  /** Write what send() queued: small batches as one buffer, larger ones as one writev. */
+  private readonly flush = (): void => {
+    this.flushScheduled = false;
+    const parts = this.pending;
+    const bytes = this.pendingBytes;
+    this.pending = [];
+    this.pendingBytes = 0;
+    if (parts.length === 0 || this.socket.destroyed) return;
+    if (parts.length === 1) {
+      this.socket.write(parts[0]);
+    } else if (bytes <= SMALL_BATCH) {
+      this.socket.write(Buffer.concat(parts, bytes));
+    } else {
+      // Data segments go out from the callers' buffers, not copied.
+      this.socket.cork();
+      for (const p of parts) this.socket.write(p);
+      this.socket.uncork();
+    }
+  };
 
   /** Open a TCP connection. Rejects with TransportError (nothing was executed) on failure or timeout. */
   static connect(host: string, port: number, timeoutMs = 10000): Promise<IscsiConnection> {
     return new Promise((resolve, reject) => {
-      const socket = net.connect({ host, port });
+      const conn = new IscsiConnection(host, port);
+      const socket = conn.socket;
       const timer = setTimeout(() => {
         socket.destroy();
         reject(new TransportError(`connect to ${host}:${port} timed out after ${timeoutMs} ms`, false));
@@ -67,7 +104,9 @@ export class IscsiConnection {
       socket.once('connect', () => {
         clearTimeout(timer);
         socket.removeAllListeners('error');
-        resolve(new IscsiConnection(socket, host, port));
+        socket.on('error', (e) => conn.finish(e));
+        socket.on('close', () => conn.finish(undefined));
+        resolve(conn);
       });
       socket.once('error', (e) => {
         clearTimeout(timer);
@@ -90,6 +129,11 @@ export class IscsiConnection {
 
   setWriterOptions(opts: Partial<WriterOptions>): void {
     this.writer.setOptions(opts);
+  }
+
+  /** Where Data-In data segments should land (see PduReceiver.setPlacement). */
+  setDataInPlacement(placement: DataInPlacement | undefined): void {
+    this.reader.setPlacement(placement);
   }
 
   /**
@@ -123,16 +167,41 @@ export class IscsiConnection {
     });
   }
 
-  /** Write one PDU. Returns false when the socket buffer is full (the data is still queued). */
+  /**
+   * Queue one PDU for sending. PDUs queued during one turn of the event loop are written together
+   * when it ends (one system call for a burst of commands). The data segment is sent from the
+   * caller's buffer, which must stay unchanged until the command completes. Returns false when the
+   * socket's buffer is above its high-water mark (the PDU is still sent).
+   */
   send(pdu: Pdu): boolean {
     if (this.isClosed) return false;
-    const frames = this.writer.frame(pdu);
-    if (frames.length === 1) return this.socket.write(frames[0]);
-    this.socket.cork();
-    let ok = true;
-    for (const f of frames) ok = this.socket.write(f);
-    this.socket.uncork();
-    return ok;
+    return this.enqueue(this.writer.frame(pdu));
+  }
+
+  /**
+   * Queue the Data-Out PDUs for data[start, end) (PduWriter.frameDataOut), like send() for each of
+   * them but without building and encoding one PDU object per data segment.
+   */
+  sendDataOut(
+    p: Pick<DataOut, 'lun' | 'itt' | 'ttt' | 'expStatSN'>,
+    data: Buffer,
+    start: number,
+    end: number,
+  ): boolean {
+    if (this.isClosed) return false;
+    return this.enqueue(this.writer.frameDataOut(p, data, start, end));
+  }
+
+  private enqueue(frames: Buffer[]): boolean {
+    for (const f of frames) {
+      this.pending.push(f);
+      this.pendingBytes += f.length;
+    }
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(this.flush);
+    }
+    return this.socket.writableLength + this.pendingBytes < this.socket.writableHighWaterMark;
   }
 
   /** Close the TCP connection (idempotent). */

@@ -10,6 +10,7 @@ import {
   parseBhsLengths,
   PduError,
   RejectReason,
+  type DataOut,
   type Pdu,
 } from './pdu';
 
@@ -274,6 +275,56 @@ export class PduWriter {
       const pad = PAD.subarray(0, padLength(data.length));
       if (pad.length > 0) out.push(pad);
       if (this.opts.dataDigest) out.push(digestBytes(crc32cOf([data, pad])));
+    }
+    return out;
+  }
+
+  /**
+   * Wire buffers of the Data-Out PDUs carrying data[start, end) (RFC 7143 11.7): data segments of at
+   * most maxSendDataSegmentLength bytes, DataSN counting from firstDataSN, F set on the last one.
+   * The same bytes as frame() on each PDU, but one header is encoded and then patched per PDU (all
+   * headers share one allocation) and data segments are slices of `data`, not copies.
+   */
+  frameDataOut(
+    p: Pick<DataOut, 'lun' | 'itt' | 'ttt' | 'expStatSN'>,
+    data: Buffer,
+    start: number,
+    end: number,
+    firstDataSN = 0,
+  ): Buffer[] {
+    if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > data.length || start > end) {
+      throw new RangeError(`Data-Out range ${start}..${end} of a ${data.length}-byte buffer`);
+    }
+    const seg = this.opts.maxSendDataSegmentLength;
+    const count = Math.ceil((end - start) / seg);
+    const out: Buffer[] = [];
+    if (count === 0) return out;
+    // Checks every field once (RangeError); the per-PDU fields below are in range by construction.
+    const { header: template } = encodePdu({
+      kind: 'data-out',
+      final: false,
+      ...p,
+      dataSN: firstDataSN,
+      bufferOffset: 0,
+      data: Buffer.alloc(0),
+    });
+    if (firstDataSN + count - 1 > 0xffffffff) throw new RangeError(`DataSN ${firstDataSN} + ${count} PDUs`);
+    const headers = Buffer.allocUnsafe(count * BHS_LENGTH);
+    for (let i = 0, off = start; i < count; i++, off += seg) {
+      const len = Math.min(seg, end - off);
+      const h = headers.subarray(i * BHS_LENGTH, (i + 1) * BHS_LENGTH);
+      template.copy(h);
+      if (i === count - 1) h[1] = 0x80; // F
+      h.writeUIntBE(len, 5, 3); // DataSegmentLength
+      h.writeUInt32BE(firstDataSN + i, 36); // DataSN
+      h.writeUInt32BE(off, 40); // Buffer Offset
+      out.push(h);
+      if (this.opts.headerDigest) out.push(digestBytes(crc32c(h)));
+      const d = data.subarray(off, off + len);
+      out.push(d);
+      const pad = PAD.subarray(0, padLength(len));
+      if (pad.length > 0) out.push(pad);
+      if (this.opts.dataDigest) out.push(digestBytes(crc32cOf([d, pad])));
     }
     return out;
   }

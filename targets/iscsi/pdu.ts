@@ -873,21 +873,31 @@ function parseAhs(ahs: Buffer, bhsCopy: Buffer): Ahs[] {
  * segment (exactly DataSegmentLength bytes, padding and digests removed).
  */
 export function decodePdu(header: Buffer, data: Buffer): Pdu {
-  const { opcode, totalAhsLength, dataSegmentLength } = parseBhsLengths(header);
   const h = header.subarray(0, BHS_LENGTH);
-  const copy = Buffer.from(h);
+  try {
+    return decodeBhsView(header, data, h);
+  } catch (e) {
+    // The error's header must be a copy: the caller may reuse its buffer. Copied only on error.
+    if (e instanceof PduError && e.header === h)
+      throw new PduError(e.reason, e.message, Buffer.from(h), e.fatal);
+    throw e;
+  }
+}
+
+function decodeBhsView(header: Buffer, data: Buffer, h: Buffer): Pdu {
+  const { opcode, totalAhsLength, dataSegmentLength } = parseBhsLengths(header);
   if (header.length !== BHS_LENGTH + totalAhsLength) {
     throw new PduError(
       RejectReason.ProtocolError,
       `header has ${header.length} bytes, BHS + TotalAHSLength is ${BHS_LENGTH + totalAhsLength}`,
-      copy,
+      h,
     );
   }
   if (data.length !== dataSegmentLength) {
     throw new PduError(
       RejectReason.ProtocolError,
       `data segment has ${data.length} bytes, DataSegmentLength is ${dataSegmentLength}`,
-      copy,
+      h,
     );
   }
   const kind = KIND_OF_OPCODE.get(opcode);
@@ -895,7 +905,7 @@ export function decodePdu(header: Buffer, data: Buffer): Pdu {
     throw new PduError(
       RejectReason.CommandNotSupported,
       `opcode 0x${opcode.toString(16)} is not supported`,
-      copy,
+      h,
     );
   }
   const immediate = (h[0] & 0x40) !== 0;
@@ -904,16 +914,11 @@ export function decodePdu(header: Buffer, data: Buffer): Pdu {
   const lun = (): bigint => h.readBigUInt64BE(8);
   const noData = (): void => {
     if (dataSegmentLength !== 0) {
-      throw new PduError(RejectReason.InvalidPduField, `${kind} PDU must not carry a data segment`, copy);
+      throw new PduError(RejectReason.InvalidPduField, `${kind} PDU must not carry a data segment`, h);
     }
   };
-  const sns = (): { statSN: number; expCmdSN: number; maxCmdSN: number } => ({
-    statSN: u32(24),
-    expCmdSN: u32(28),
-    maxCmdSN: u32(32),
-  });
   if (totalAhsLength > 0 && kind !== 'scsi-command') {
-    throw new PduError(RejectReason.ProtocolError, `${kind} PDU must not carry an AHS`, copy);
+    throw new PduError(RejectReason.ProtocolError, `${kind} PDU must not carry an AHS`, h);
   }
 
   switch (kind) {
@@ -921,14 +926,14 @@ export function decodePdu(header: Buffer, data: Buffer): Pdu {
       let cdb: Buffer = Buffer.from(h.subarray(32, 48));
       let bidi: number | undefined;
       let sawCdb = false;
-      for (const a of parseAhs(header.subarray(BHS_LENGTH), copy)) {
+      for (const a of parseAhs(header.subarray(BHS_LENGTH), h)) {
         if (a.type === 1 && !sawCdb) {
           sawCdb = true;
           cdb = Buffer.concat([cdb, a.body.subarray(1)]);
         } else if (a.type === 2 && bidi === undefined && a.body.length === 5) {
           bidi = a.body.readUInt32BE(1);
         } else {
-          throw new PduError(RejectReason.ProtocolError, `unexpected AHS type ${a.type}`, copy);
+          throw new PduError(RejectReason.ProtocolError, `unexpected AHS type ${a.type}`, h);
         }
       }
       const cmd: ScsiCommand = {
@@ -1040,9 +1045,18 @@ export function decodePdu(header: Buffer, data: Buffer): Pdu {
         runLength: u32(44),
       };
     case 'nop-in':
-      return { kind, lun: lun(), itt: u32(16), ttt: u32(20), ...sns(), data };
+      return {
+        kind,
+        lun: lun(),
+        itt: u32(16),
+        ttt: u32(20),
+        statSN: u32(24),
+        expCmdSN: u32(28),
+        maxCmdSN: u32(32),
+        data,
+      };
     case 'scsi-response': {
-      const { senseData, trailing } = decodeSenseSegment(data, copy);
+      const { senseData, trailing } = decodeSenseSegment(data, h);
       return {
         kind,
         bidiReadResidualOverflow: (b1 & 0x10) !== 0,
@@ -1053,7 +1067,9 @@ export function decodePdu(header: Buffer, data: Buffer): Pdu {
         status: h[3],
         itt: u32(16),
         snackTag: u32(20),
-        ...sns(),
+        statSN: u32(24),
+        expCmdSN: u32(28),
+        maxCmdSN: u32(32),
         expDataSN: u32(36),
         bidiReadResidualCount: u32(40),
         residualCount: u32(44),
@@ -1063,7 +1079,7 @@ export function decodePdu(header: Buffer, data: Buffer): Pdu {
     }
     case 'task-management-response':
       noData();
-      return { kind, response: h[2], itt: u32(16), ...sns() };
+      return { kind, response: h[2], itt: u32(16), statSN: u32(24), expCmdSN: u32(28), maxCmdSN: u32(32) };
     case 'login-response':
       return {
         kind,
@@ -1076,7 +1092,9 @@ export function decodePdu(header: Buffer, data: Buffer): Pdu {
         isid: h.readUIntBE(8, 6),
         tsih: h.readUInt16BE(14),
         itt: u32(16),
-        ...sns(),
+        statSN: u32(24),
+        expCmdSN: u32(28),
+        maxCmdSN: u32(32),
         statusClass: h[36],
         statusDetail: h[37],
         data,
@@ -1089,7 +1107,9 @@ export function decodePdu(header: Buffer, data: Buffer): Pdu {
         lun: lun(),
         itt: u32(16),
         ttt: u32(20),
-        ...sns(),
+        statSN: u32(24),
+        expCmdSN: u32(28),
+        maxCmdSN: u32(32),
         data,
       };
     case 'data-in':
@@ -1104,7 +1124,9 @@ export function decodePdu(header: Buffer, data: Buffer): Pdu {
         lun: lun(),
         itt: u32(16),
         ttt: u32(20),
-        ...sns(),
+        statSN: u32(24),
+        expCmdSN: u32(28),
+        maxCmdSN: u32(32),
         dataSN: u32(36),
         bufferOffset: u32(40),
         residualCount: u32(44),
@@ -1116,7 +1138,9 @@ export function decodePdu(header: Buffer, data: Buffer): Pdu {
         kind,
         response: h[2],
         itt: u32(16),
-        ...sns(),
+        statSN: u32(24),
+        expCmdSN: u32(28),
+        maxCmdSN: u32(32),
         time2Wait: h.readUInt16BE(40),
         time2Retain: h.readUInt16BE(42),
       };
@@ -1127,17 +1151,21 @@ export function decodePdu(header: Buffer, data: Buffer): Pdu {
         lun: lun(),
         itt: u32(16),
         ttt: u32(20),
-        ...sns(),
+        statSN: u32(24),
+        expCmdSN: u32(28),
+        maxCmdSN: u32(32),
         r2tSN: u32(36),
         bufferOffset: u32(40),
         desiredDataTransferLength: u32(44),
       };
     case 'async-message': {
-      const { senseData, trailing } = decodeSenseSegment(data, copy);
+      const { senseData, trailing } = decodeSenseSegment(data, h);
       return {
         kind,
         lun: lun(),
-        ...sns(),
+        statSN: u32(24),
+        expCmdSN: u32(28),
+        maxCmdSN: u32(32),
         asyncEvent: h[36],
         asyncVCode: h[37],
         parameter1: h.readUInt16BE(38),
@@ -1148,7 +1176,15 @@ export function decodePdu(header: Buffer, data: Buffer): Pdu {
       };
     }
     case 'reject':
-      return { kind, reason: h[2], ...sns(), dataSN: u32(36), data };
+      return {
+        kind,
+        reason: h[2],
+        statSN: u32(24),
+        expCmdSN: u32(28),
+        maxCmdSN: u32(32),
+        dataSN: u32(36),
+        data,
+      };
   }
 }
 

@@ -318,6 +318,7 @@ export class IscsiSession {
       this.expCmdSN = outcome.expCmdSN;
       this.maxCmdSN = outcome.maxCmdSN;
       this.conn = conn;
+      conn.setDataInPlacement(this.placeDataIn);
       this.state = 'logged-in';
       this.draining = false;
       this.log.info(
@@ -457,23 +458,12 @@ export class IscsiSession {
 
   /** Data-Out PDUs for [start, end) of the task's data, DataSN from 0 (RFC 7143 11.7.5). */
   private sendDataOut(t: ScsiTask, ttt: number, start: number, end: number): void {
-    const out = t.cmd.dataOut ?? EMPTY;
-    const seg = this.negotiated.targetMaxRecvDataSegmentLength;
-    let dataSN = 0;
-    for (let off = start; off < end; off += seg) {
-      const len = Math.min(seg, end - off);
-      this.conn.send({
-        kind: 'data-out',
-        final: off + len >= end,
-        lun: t.lunField,
-        itt: t.itt,
-        ttt,
-        expStatSN: this.expStatSN,
-        dataSN: dataSN++,
-        bufferOffset: off,
-        data: out.subarray(off, off + len),
-      });
-    }
+    this.conn.sendDataOut(
+      { lun: t.lunField, itt: t.itt, ttt, expStatSN: this.expStatSN },
+      t.cmd.dataOut ?? EMPTY,
+      start,
+      end,
+    );
   }
 
   private finishTask(t: ScsiTask): void {
@@ -610,6 +600,20 @@ export class IscsiSession {
     if (serialGt(max, this.maxCmdSN)) this.maxCmdSN = max;
   }
 
+  /**
+   * Data-In placement (PduReceiver): the task's buffer at BufferOffset, so that the data segment is
+   * read from the socket straight into it. The buffer is not zero-filled: onDataIn zero-fills any
+   * gap below BufferOffset, so every byte up to `received` is initialised when the task completes.
+   */
+  private readonly placeDataIn = (itt: number, bufferOffset: number, length: number): Buffer | undefined => {
+    const t = this.tasks.get(itt);
+    if (!t) return undefined;
+    const expected = t.cmd.dataInLength ?? 0;
+    if (bufferOffset + length > expected) return undefined;
+    t.dataIn ??= Buffer.allocUnsafe(expected);
+    return t.dataIn.subarray(bufferOffset, bufferOffset + length);
+  };
+
   private onDataIn(pdu: DataIn): void {
     const t = this.tasks.get(pdu.itt);
     if (!t) {
@@ -621,8 +625,10 @@ export class IscsiSession {
       throw new Error(`Data-In DataSN ${pdu.dataSN}, expected ${t.expDataSN} (ITT ${pdu.itt})`);
     }
     t.expDataSN++;
-    if (pdu.data.length > 0) {
-      const end = pdu.bufferOffset + pdu.data.length;
+    const data = pdu.data;
+    if (data.length > 0) {
+      const offset = pdu.bufferOffset;
+      const end = offset + data.length;
       if (end > length) {
         this.failTask(
           t,
@@ -630,8 +636,12 @@ export class IscsiSession {
         );
         return;
       }
-      t.dataIn ??= Buffer.alloc(length);
-      pdu.data.copy(t.dataIn, pdu.bufferOffset);
+      const buf = (t.dataIn ??= Buffer.allocUnsafe(length));
+      // Bytes skipped over (RFC 7143 forbids gaps with DataPDUInOrder=Yes) read as zeros, never as
+      // uninitialised memory.
+      if (offset > t.received) buf.fill(0, t.received, offset);
+      // Already in place when the receiver read it into the view placeDataIn returned.
+      if (data.buffer !== buf.buffer || data.byteOffset !== buf.byteOffset + offset) data.copy(buf, offset);
       if (end > t.received) t.received = end;
     }
     if (pdu.statusPresent) {
