@@ -1,5 +1,6 @@
 // Benchmark suites by name.
 import { iscsiSuite } from './iscsi';
+import { moverSuite } from './mover';
 
 export type Print = (line: string) => void;
 
@@ -10,4 +11,5 @@ export interface Suite {
 
 export const SUITES: Record<string, Suite> = {
   iscsi: iscsiSuite,
+  mover: moverSuite,
 };

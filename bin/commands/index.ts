@@ -10,6 +10,7 @@ import { discoverVerb, iscsiVerb } from './discover';
 import { conformanceVerb } from './conformance';
 import { tapeVerb } from './tape';
 import { changerVerb } from './changer';
+import { moverVerb } from './mover';
 import type { Io } from '../usage';
 
 export type VerbFactory = (io: Io) => CommandModule;
@@ -26,4 +27,5 @@ export const VERBS: VerbFactory[] = [
   conformanceVerb,
   tapeVerb,
   changerVerb,
+  moverVerb,
 ];

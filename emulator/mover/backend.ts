@@ -69,26 +69,48 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-/** Settle with the command's result or reject with CopyCancelled when the signal fires first. */
-function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    p.catch(() => undefined);
-    return Promise.reject(new CopyCancelled());
+/**
+ * Commands of one copy waiting for their answers. One 'abort' listener on the copy's signal serves
+ * them all (a listener per command would pile up past Node's MaxListeners warning with a deep
+ * pipeline, and costs an add/remove per command).
+ */
+class AbortWatch {
+  private readonly waiting = new Set<(e: Error) => void>();
+  private listening = false;
+
+  constructor(private readonly signal: AbortSignal) {}
+
+  /** Settle with the command's result or reject with CopyCancelled when the signal fires first. */
+  race<T>(p: Promise<T>): Promise<T> {
+    if (this.signal.aborted) {
+      p.catch(() => undefined);
+      return Promise.reject(new CopyCancelled());
+    }
+    if (!this.listening) {
+      this.listening = true;
+      this.signal.addEventListener(
+        'abort',
+        () => {
+          for (const cancel of [...this.waiting]) cancel(new CopyCancelled());
+          this.waiting.clear();
+        },
+        { once: true },
+      );
+    }
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.add(reject);
+      p.then(
+        (v) => {
+          this.waiting.delete(reject);
+          resolve(v);
+        },
+        (e: unknown) => {
+          this.waiting.delete(reject);
+          reject(e instanceof Error ? e : new Error(String(e)));
+        },
+      );
+    });
   }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(new CopyCancelled());
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
 }
 
 export interface BackendOptions {
@@ -98,10 +120,14 @@ export interface BackendOptions {
 }
 
 export class Backend {
+  private readonly watch: AbortWatch;
+
   constructor(
     readonly transport: ScsiTransport,
     private readonly opts: BackendOptions,
-  ) {}
+  ) {
+    this.watch = new AbortWatch(opts.signal);
+  }
 
   get signal(): AbortSignal {
     return this.opts.signal;
@@ -120,7 +146,7 @@ export class Backend {
       if (signal.aborted) throw new CopyCancelled();
       let result: ScsiResult;
       try {
-        result = await raceAbort(this.transport.execute(withTimeout), signal);
+        result = await this.watch.race(this.transport.execute(withTimeout));
       } catch (e) {
         if (e instanceof TransportError) {
           throw new DeviceCondition('unreachable', `${this.transport.address}: ${e.message}`);

@@ -49,6 +49,19 @@ export const IMPLEMENTED_DESCRIPTOR_TYPE_CODES: readonly number[] = [
   IDENTIFICATION_DESCRIPTOR,
 ];
 
+/**
+ * The segment types that only involve block devices (02h, 0Ah, 0Dh; 07h verify, 14h register key,
+ * C0h digest): MoverConfig.segmentTypes for a copy manager whose CSCDs are disks (the LIO / VAAI
+ * model, and what libiscsi's ExtendedCopy.DescrType expects of a disk LU).
+ */
+export const BLOCK_SEGMENT_TYPES: readonly number[] = [0x02, 0x07, 0x0a, 0x0d, 0x14, DIGEST_SEGMENT_TYPE];
+
+/** The descriptor type codes a copy manager with this configuration implements, ascending. */
+export function implementedDescriptorTypeCodes(config: MoverConfig): number[] {
+  if (config.segmentTypes === undefined) return [...IMPLEMENTED_DESCRIPTOR_TYPE_CODES];
+  return [...config.segmentTypes, IDENTIFICATION_DESCRIPTOR].sort((a, b) => a - b);
+}
+
 /** CSCD descriptor IDs above 07FFh the mover accepts (VPD 8Fh Supported CSCD IDs). */
 export const SUPPORTED_CSCD_IDS: readonly number[] = [
   CSCD_ID_NULL_BLOCK,
@@ -69,7 +82,7 @@ export function decoderLimits(config: MoverConfig): CopyManagerLimits {
     maximumSegmentDescriptorCount: config.limits.maximumSegmentDescriptorCount,
     maximumDescriptorListLength: config.limits.maximumDescriptorListLength,
     maximumInlineDataLength: config.limits.maximumInlineDataLength,
-    implementedDescriptorTypeCodes: IMPLEMENTED_DESCRIPTOR_TYPE_CODES,
+    implementedDescriptorTypeCodes: implementedDescriptorTypeCodes(config),
   };
 }
 
@@ -91,7 +104,7 @@ export function operatingParameters(config: MoverConfig): OperatingParameters {
     dataSegmentGranularity: 0,
     inlineDataGranularity: 0,
     heldDataGranularity: 0,
-    implementedDescriptorTypeCodes: [...IMPLEMENTED_DESCRIPTOR_TYPE_CODES],
+    implementedDescriptorTypeCodes: implementedDescriptorTypeCodes(config),
   };
 }
 

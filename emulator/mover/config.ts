@@ -1,6 +1,7 @@
 // Tunables of the copy manager: the limits it advertises (RECEIVE COPY OPERATING PARAMETERS and
 // VPD page 8Fh report exactly these), the data pipeline's bounds, and how long results are kept.
 import type { ItNexus } from '../lu';
+import { IMPLEMENTED_SEGMENT_TYPES } from './capabilities';
 
 export interface MoverLimits {
   /** MAXIMUM CSCD DESCRIPTOR COUNT. */
@@ -55,6 +56,13 @@ export interface MoverConfig {
   backendTimeoutMs: number;
   /** The I_T nexus the mover's own commands use when it reaches LUs in this process. */
   moverNexus: ItNexus;
+  /**
+   * Segment descriptor type codes this copy manager offers (a subset of IMPLEMENTED_SEGMENT_TYPES);
+   * absent = all of them. Others are UNSUPPORTED SEGMENT DESCRIPTOR TYPE CODE (05/26/09) and are left
+   * out of RECEIVE COPY OPERATING PARAMETERS and VPD page 8Fh (e.g. BLOCK_SEGMENT_TYPES for a copy
+   * manager that only ever reaches disks).
+   */
+  segmentTypes?: readonly number[];
 }
 
 export const DEFAULT_MOVER_NEXUS: ItNexus = Object.freeze({
@@ -97,6 +105,7 @@ export interface MoverConfigOverrides {
   backendRetries?: number;
   backendTimeoutMs?: number;
   moverNexus?: ItNexus;
+  segmentTypes?: readonly number[];
 }
 
 function positive(v: number, name: string, max = Number.MAX_SAFE_INTEGER): number {
@@ -137,6 +146,11 @@ export function moverConfig(o: MoverConfigOverrides = {}): MoverConfig {
   const backendTimeoutMs = o.backendTimeoutMs ?? DEFAULT_MOVER_CONFIG.backendTimeoutMs;
   if (!Number.isInteger(backendTimeoutMs) || backendTimeoutMs < 0)
     throw new RangeError('backendTimeoutMs must be >= 0');
+  const segmentTypes = o.segmentTypes;
+  for (const code of segmentTypes ?? []) {
+    if (!IMPLEMENTED_SEGMENT_TYPES.includes(code))
+      throw new RangeError(`segment type ${code.toString(16)}h is not implemented by the mover`);
+  }
   return {
     limits,
     pipeline,
@@ -145,5 +159,6 @@ export function moverConfig(o: MoverConfigOverrides = {}): MoverConfig {
     backendRetries,
     backendTimeoutMs,
     moverNexus: o.moverNexus ?? DEFAULT_MOVER_NEXUS,
+    ...(segmentTypes === undefined ? {} : { segmentTypes: [...new Set(segmentTypes)].sort((a, b) => a - b) }),
   };
 }

@@ -25,6 +25,7 @@ import type { ExtendedCopyParameterList } from '../../cdb/xcopy/parameter-list';
 import type { CopySegment } from '../../cdb/xcopy/segment-copy';
 import type { ControlSegment } from '../../cdb/xcopy/segment-control';
 import type { SegmentDescriptor } from '../../cdb/xcopy/segment-descriptor';
+import { summarizeSense } from './backend';
 import { ByteQueue } from './byte-queue';
 import { DIGEST_SEGMENT_TYPE } from './capabilities';
 import type { MoverConfig } from './config';
@@ -604,13 +605,24 @@ export class ListExecutor {
 
   /** DeviceCondition -> COPY ABORTED with the forwarded status and sense. */
   toAborted(e: DeviceCondition, segmentNumber: number): CopyAborted {
-    const [asc, ascq] = DEVICE_CONDITION_ASC[e.kind];
+    let [asc, ascq] = DEVICE_CONDITION_ASC[e.kind];
     const role = e.role ?? 'source';
     const r = e.result;
     const forwarded: ForwardedSense | undefined =
       r !== undefined && (r.status !== 0 || r.sense.length > 0)
         ? { role, status: r.status, sense: r.sense }
         : undefined;
+    // A CSCD that refused the command as ILLEGAL REQUEST (an LBA past its capacity, a command it does
+    // not have) did not fail: the segment asked for something it cannot do. The copy is aborted with
+    // NO ADDITIONAL SENSE INFORMATION and the device's sense forwarded as the reason (SPC-4 4.5.2.7;
+    // SCST does the same, libiscsi ExtendedCopy.ValidSegDescr expects it for a copy past the end).
+    if (
+      e.kind === 'failure' &&
+      forwarded !== undefined &&
+      summarizeSense(forwarded.sense)?.senseKey === 0x05
+    ) {
+      [asc, ascq] = [0x00, 0x00];
+    }
     return new CopyAborted(asc, ascq, e.message, this.pointerFor(role, segmentNumber), forwarded);
   }
 

@@ -4,7 +4,8 @@
 //   C000h/C001h  null block / null stream device (SPC-4 6.4.6.1)
 //   FFFFh        the LU that received EXTENDED COPY
 // Failures here are COPY ABORTED conditions of the segment being processed:
-//   08/04 UNREACHABLE COPY TARGET      the resolver found no LU the requester may access
+//   08/04 UNREACHABLE COPY TARGET      the resolver found no LU the requester may access, or the ID
+//                                      is past the end of the CSCD descriptor list
 //   0D/03 INCORRECT COPY TARGET DEVICE TYPE   the LU is not of the descriptor's device type
 //   26/0C INVALID OPERATION FOR COPY SOURCE OR DESTINATION   a block role given to a stream etc.
 //   26/00 INVALID FIELD IN PARAMETER LIST     DISK BLOCK LENGTH differs from the LU's block length
@@ -85,6 +86,14 @@ export class Participants {
    * `field` is the offset of the ID field in the segment descriptor (segment pointer on 26/0C).
    */
   async get(id: number, role: Role, need: ParticipantKind | 'any', field: number): Promise<Participant> {
+    if (cscdIdKind(id) === 'list' && id >= this.list.targetDescriptors.length) {
+      throw new CopyAborted(
+        0x08,
+        0x04,
+        `CSCD ${id.toString(16)}h: the list has ${this.list.targetDescriptors.length} CSCD descriptors`,
+        { segmentDescriptor: true, field },
+      );
+    }
     const kind = this.kindOf(id);
     if (kind === 'other' || (need !== 'any' && kind !== need)) {
       throw new CopyAborted(

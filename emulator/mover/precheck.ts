@@ -1,6 +1,6 @@
 // Checks of a decoded parameter list that the codec cannot make because they depend on the copy
-// manager (SPC-4 6.4.3.3, errors detected before segment processing starts): CSCD descriptor IDs that
-// name no CSCD descriptor or a reserved ID, and the fields of the vendor specific digest segment.
+// manager (SPC-4 6.4.3.3, errors detected before segment processing starts): reserved CSCD descriptor
+// IDs, and the fields of the vendor specific digest segment.
 // Each is ILLEGAL REQUEST, INVALID FIELD IN PARAMETER LIST with the field pointer on the field.
 import { invalidParamField } from '../../cdb/errors';
 import { cscdIdKind } from '../../cdb/xcopy/descriptor-codes';
@@ -37,7 +37,10 @@ export function precheckParameterList(
     }
     for (const [id, field] of idFields(seg)) {
       const kind = cscdIdKind(id);
-      if (kind === 'list' && id < list.targetDescriptors.length) continue;
+      // An ID in 0000h-07FFh past the end of the CSCD descriptor list names a copy target that
+      // cannot be reached: COPY ABORTED, UNREACHABLE COPY TARGET when the segment is processed
+      // (participants.ts; FreeBSD CTL and libiscsi ExtendedCopy.ValidSegDescr agree).
+      if (kind === 'list') continue;
       if (kind === 'null-block' || kind === 'null-stream' || kind === 'copy-manager') continue;
       throw invalidParamField(
         base + field,

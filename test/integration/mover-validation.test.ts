@@ -140,7 +140,7 @@ describe('EXTENDED COPY parameter list validation (ILLEGAL REQUEST before any co
     expect(kcq(r)).toBe('05/26/09');
   });
 
-  it('field errors are 26/00 with the field pointer: LIST ID USAGE 01b, CSCD ID past the list, reserved CSCD ID', async () => {
+  it('field errors are 26/00 with the field pointer (LIST ID USAGE 01b, reserved CSCD ID); a CSCD index past the list is 0A/08/04', async () => {
     const { cm, disk } = setup();
     let r = await send(
       cm,
@@ -154,8 +154,10 @@ describe('EXTENDED COPY parameter list validation (ILLEGAL REQUEST before any co
       bitPointer: 4,
     });
     r = await send(cm, paramList({ targets: [diskTarget(disk)], segments: [b2b(0, 1, 1, 0n, 1n)] }));
-    expect(kcq(r)).toBe('05/26/00');
-    expect(fieldPointer(r)).toEqual({ kind: 'fieldPointer', commandData: false, fieldPointer: 48 + 6 });
+    // A CSCD index past the list names no reachable LU: COPY ABORTED, UNREACHABLE COPY TARGET, the
+    // segment pointer on the DESTINATION CSCD DESCRIPTOR INDEX (libiscsi ValidSegDescr; FreeBSD CTL).
+    expect(kcq(r)).toBe('0a/08/04');
+    expect(fieldPointer(r)).toEqual({ kind: 'segmentPointer', segmentDescriptor: true, fieldPointer: 6 });
     r = await send(cm, paramList({ targets: [diskTarget(disk)], segments: [b2b(0xf800, 0, 1, 0n, 1n)] }));
     expect(kcq(r)).toBe('05/26/00');
     expect(fieldPointer(r)).toEqual({ kind: 'fieldPointer', commandData: false, fieldPointer: 48 + 4 });

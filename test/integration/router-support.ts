@@ -1,0 +1,429 @@
+// Shared pieces of the router mover tests (test/integration/router-*.test.ts and
+// test/interop/router-*.test.ts): EXTENDED COPY parameter lists built with the cdb/xcopy encoders,
+// a front-end client that sends them to the router's copy manager LU over our initiator and reads
+// RECEIVE COPY RESULTS, COPY ABORTED sense decoding, plain tape I/O (REWIND, READ(6)), a backend
+// target server with a tape drive on a fresh cartridge, and a TCP proxy whose connections a test can
+// cut (a backend that goes away mid-copy).
+import fs from 'node:fs';
+import * as net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { decodeSense, isFixedSense, type SenseData } from '../../cdb/spc/sense';
+import { encodeRead6 } from '../../cdb/ssc/read6';
+import { encodeRewind } from '../../cdb/ssc/rewind';
+import { decodeCopyStatus, transferCountBytes, type CopyStatus } from '../../cdb/xcopy/copy-status';
+import { encodeExtendedCopy } from '../../cdb/xcopy/extended-copy';
+import { encodeExtendedCopyParameterList, LIST_ID_USAGE } from '../../cdb/xcopy/parameter-list';
+import { encodeReceiveCopyResults, RCR_SERVICE_ACTION } from '../../cdb/xcopy/receive-copy-results';
+import type { SegmentDescriptor } from '../../cdb/xcopy/segment-descriptor';
+import type { TargetDescriptor } from '../../cdb/xcopy/target-descriptor';
+import { TapeDevice } from '../../emulator/devices/tape';
+import { IscsiTargetServer } from '../../emulator/iscsi/server';
+import type { ChapConfig } from '../../emulator/iscsi/config';
+import type { LogicalUnit } from '../../emulator/lu';
+import { Cartridge } from '../../emulator/tape';
+import { IscsiTransport } from '../../targets/iscsi/initiator-transport';
+import type { ScsiResult, ScsiTransport } from '../../targets/transport';
+
+export const MiB = 1024 * 1024;
+export const GOOD = 0x00;
+export const CHECK_CONDITION = 0x02;
+
+// ---- descriptors ---------------------------------------------------------------------------------
+
+/** E4h identification descriptor naming an LU by an NAA designator (hex), LU association. */
+export function e4(
+  naaHex: string,
+  pdt: 0 | 1,
+  o: { pad?: boolean; fixed?: boolean; streamBlockLength?: number } = {},
+): TargetDescriptor {
+  return {
+    kind: 'identification',
+    luIdType: 0,
+    nul: false,
+    peripheralDeviceType: pdt,
+    relativeInitiatorPortIdentifier: 0,
+    codeSet: 1,
+    association: 0,
+    designatorType: 3,
+    designator: Buffer.from(naaHex, 'hex'),
+    deviceTypeParameters:
+      pdt === 1
+        ? {
+            kind: 'stream',
+            pad: o.pad ?? false,
+            fixed: o.fixed ?? false,
+            streamBlockLength: o.streamBlockLength ?? 0,
+          }
+        : { kind: 'block', pad: o.pad ?? false, diskBlockLength: 0 },
+  };
+}
+
+export function blockToStream(
+  src: number,
+  dst: number,
+  blocks: number,
+  lba: bigint,
+  transferLength: number,
+): SegmentDescriptor {
+  return {
+    kind: 'blockToStream',
+    descriptorTypeCode: 0x00,
+    cat: false,
+    sourceCscdDescriptorId: src,
+    destinationCscdDescriptorId: dst,
+    streamDeviceTransferLength: transferLength,
+    blockDeviceNumberOfBlocks: blocks,
+    blockDeviceLogicalBlockAddress: lba,
+  };
+}
+
+export function streamToBlock(
+  src: number,
+  dst: number,
+  blocks: number,
+  lba: bigint,
+  transferLength: number,
+): SegmentDescriptor {
+  return {
+    kind: 'streamToBlock',
+    descriptorTypeCode: 0x01,
+    cat: false,
+    sourceCscdDescriptorId: src,
+    destinationCscdDescriptorId: dst,
+    streamDeviceTransferLength: transferLength,
+    blockDeviceNumberOfBlocks: blocks,
+    blockDeviceLogicalBlockAddress: lba,
+  };
+}
+
+export function blockToBlock(
+  src: number,
+  dst: number,
+  blocks: number,
+  srcLba: bigint,
+  dstLba: bigint,
+): SegmentDescriptor {
+  return {
+    kind: 'blockToBlock',
+    descriptorTypeCode: 0x02,
+    dc: false,
+    cat: false,
+    sourceCscdDescriptorId: src,
+    destinationCscdDescriptorId: dst,
+    blockDeviceNumberOfBlocks: blocks,
+    sourceBlockDeviceLogicalBlockAddress: srcLba,
+    destinationBlockDeviceLogicalBlockAddress: dstLba,
+  };
+}
+
+export function inlineToStream(
+  dst: number,
+  transferLength: number,
+  offset: number,
+  bytes: number,
+): SegmentDescriptor {
+  return {
+    kind: 'inlineToStream',
+    descriptorTypeCode: 0x04,
+    cat: false,
+    destinationCscdDescriptorId: dst,
+    streamDeviceTransferLength: transferLength,
+    inlineDataOffset: offset,
+    inlineDataNumberOfBytes: bytes,
+  };
+}
+
+export function writeFilemarks(dst: number, count: number): SegmentDescriptor {
+  return {
+    kind: 'writeFilemarks',
+    descriptorTypeCode: 0x10,
+    destinationCscdDescriptorId: dst,
+    wImmed: false,
+    filemarkCount: count,
+  };
+}
+
+/** 11h SPACE, code 0 (logical blocks). */
+export function spaceBlocks(dst: number, count: number): SegmentDescriptor {
+  return { kind: 'space', descriptorTypeCode: 0x11, destinationCscdDescriptorId: dst, code: 0, count };
+}
+
+export function parameterList(o: {
+  listIdentifier: number;
+  targets: TargetDescriptor[];
+  segments: SegmentDescriptor[];
+  inline?: Buffer;
+}): Buffer {
+  return encodeExtendedCopyParameterList({
+    listIdentifier: o.listIdentifier,
+    str: false,
+    listIdUsage: LIST_ID_USAGE.hold,
+    priority: 0,
+    targetDescriptors: o.targets,
+    segmentDescriptors: o.segments,
+    inlineData: o.inline ?? Buffer.alloc(0),
+  });
+}
+
+// ---- the front end ---------------------------------------------------------------------------------
+
+/** The copy manager LU of a router mover, reached through our initiator. */
+export class CopyManagerClient {
+  private constructor(readonly t: IscsiTransport) {}
+
+  static async open(url: string, initiatorName: string): Promise<CopyManagerClient> {
+    const t = await IscsiTransport.open(url, { initiatorName, queueDepth: 8 });
+    const c = new CopyManagerClient(t);
+    await clearUnitAttentions(t);
+    return c;
+  }
+
+  extendedCopy(list: Buffer, timeoutMs = 120000): Promise<ScsiResult> {
+    return this.t.execute({
+      cdb: encodeExtendedCopy({ parameterListLength: list.length, control: 0 }),
+      dataOut: list,
+      timeoutMs,
+    });
+  }
+
+  async copyStatus(listIdentifier: number): Promise<CopyStatus & { bytes: bigint }> {
+    const r = await this.t.execute({
+      cdb: encodeReceiveCopyResults({
+        serviceAction: RCR_SERVICE_ACTION.copyStatus,
+        listIdentifier,
+        allocationLength: 64,
+        control: 0,
+      }),
+      dataInLength: 64,
+      timeoutMs: 10000,
+    });
+    if (r.status !== GOOD)
+      throw new Error(`RECEIVE COPY STATUS: status ${r.status} sense ${r.sense.toString('hex')}`);
+    const s = decodeCopyStatus(r.dataIn);
+    const bytes = transferCountBytes(s);
+    if (bytes === undefined) throw new Error(`transfer count in units ${s.transferCountUnits}`);
+    return { ...s, bytes };
+  }
+
+  close(): Promise<void> {
+    return this.t.close();
+  }
+}
+
+export async function clearUnitAttentions(t: ScsiTransport): Promise<void> {
+  for (let i = 0; i < 8; i++) {
+    const r = await t.execute({ cdb: Buffer.alloc(6), timeoutMs: 10000 });
+    if (r.status === GOOD) return;
+    if (r.status !== CHECK_CONDITION || (r.sense[2] & 0x0f) !== 0x06) {
+      throw new Error(`TEST UNIT READY: status ${r.status} sense ${r.sense.toString('hex')}`);
+    }
+  }
+  throw new Error('unit attentions do not clear');
+}
+
+export function expectGood(r: ScsiResult, what: string): void {
+  if (r.status !== GOOD) {
+    throw new Error(`${what}: status ${r.status.toString(16)}h sense ${r.sense.toString('hex')}`);
+  }
+}
+
+/** The parts of a COPY ABORTED sense (fixed format) the tests look at. */
+export interface CopyAborted {
+  kcq: string;
+  segment: number;
+  /** Forwarded status and sense of the copy source or destination (fixed format: bytes 8/9 offsets). */
+  forwarded?: { role: 'source' | 'destination'; status: number; sense: SenseData };
+}
+
+function hex2(n: number): string {
+  return n.toString(16).padStart(2, '0');
+}
+
+export function copyAbortedOf(r: ScsiResult): CopyAborted {
+  if (r.status !== CHECK_CONDITION) throw new Error(`expected CHECK CONDITION, got status ${r.status}`);
+  const s = decodeSense(r.sense);
+  if (!isFixedSense(s)) throw new Error('expected fixed-format sense');
+  const csi = Number(s.commandSpecificInformation);
+  const out: CopyAborted = {
+    kcq: `${hex2(s.senseKey)}/${hex2(s.asc)}/${hex2(s.ascq)}`,
+    segment: csi & 0xffff,
+  };
+  const srcOffset = (csi >>> 24) & 0xff;
+  const dstOffset = (csi >>> 16) & 0xff;
+  const offset = srcOffset !== 0 ? srcOffset : dstOffset;
+  if (offset !== 0) {
+    out.forwarded = {
+      role: srcOffset !== 0 ? 'source' : 'destination',
+      status: r.sense[offset],
+      sense: decodeSense(r.sense.subarray(offset + 1)),
+    };
+  }
+  return out;
+}
+
+// ---- tape I/O --------------------------------------------------------------------------------------
+
+export interface TapeRead {
+  data: Buffer;
+  filemark: boolean;
+  blankCheck: boolean;
+}
+
+/**
+ * One variable-mode READ(6) of up to `length` bytes (SILI=0). A shorter block is CHECK CONDITION,
+ * NO SENSE, ILI with INFORMATION = requested - actual (SSC-4 4.2.6): the block is the first
+ * `length - INFORMATION` bytes. (tgt 1.0.85 gets the data-in residual of a short block wrong, so
+ * the INFORMATION field, not the data-in length, says how long the block is.)
+ */
+export async function readTapeBlock(t: ScsiTransport, length: number): Promise<TapeRead> {
+  const r = await t.execute({
+    cdb: encodeRead6({ sili: false, fixed: false, transferLength: length, control: 0 }),
+    dataInLength: length,
+    timeoutMs: 30000,
+  });
+  if (r.status === GOOD) return { data: r.dataIn, filemark: false, blankCheck: false };
+  if (r.status !== CHECK_CONDITION) throw new Error(`READ(6): status ${r.status}`);
+  const s = decodeSense(r.sense);
+  if (s.senseKey === 0x08) return { data: Buffer.alloc(0), filemark: false, blankCheck: true };
+  if (s.filemark) return { data: Buffer.alloc(0), filemark: true, blankCheck: false };
+  if (s.senseKey === 0 && s.ili && s.information !== undefined) {
+    const residue = Number(BigInt.asIntN(32, s.information));
+    if (residue < 0) throw new Error(`READ(6): the block is ${-residue} bytes longer than ${length}`);
+    return { data: r.dataIn.subarray(0, length - residue), filemark: false, blankCheck: false };
+  }
+  throw new Error(`READ(6): sense ${r.sense.toString('hex')}`);
+}
+
+export async function rewind(t: ScsiTransport): Promise<void> {
+  expectGood(
+    await t.execute({ cdb: encodeRewind({ immed: false, control: 0 }), timeoutMs: 60000 }),
+    'REWIND',
+  );
+}
+
+/** Read tape blocks from the current position until a filemark or end of data. */
+export async function readTapeFile(
+  t: ScsiTransport,
+  blockLength: number,
+): Promise<{ blocks: Buffer[]; end: 'filemark' | 'eod' }> {
+  const blocks: Buffer[] = [];
+  for (;;) {
+    const b = await readTapeBlock(t, blockLength);
+    if (b.filemark) return { blocks, end: 'filemark' };
+    if (b.blankCheck) return { blocks, end: 'eod' };
+    blocks.push(b.data);
+  }
+}
+
+// ---- backends ----------------------------------------------------------------------------------------
+
+export function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** An iSCSI target in this process serving the given LUs. */
+export async function serveLus(
+  targetName: string,
+  luns: LogicalUnit[],
+  o: { chap?: ChapConfig; acl?: string[] } = {},
+  port = 0,
+): Promise<{ server: IscsiTargetServer; portal: string; port: number }> {
+  const server = new IscsiTargetServer({
+    host: '127.0.0.1',
+    port,
+    targets: [
+      {
+        name: targetName,
+        luns: new Map<number, LogicalUnit>(luns.map((lu, i) => [i, lu])),
+        ...(o.chap === undefined ? {} : { chap: o.chap }),
+        ...(o.acl === undefined ? {} : { acl: o.acl }),
+      },
+    ],
+  });
+  const bound = (await server.listen()).port;
+  return { server, portal: `127.0.0.1:${bound}`, port: bound };
+}
+
+/** A tape drive LU with a blank cartridge file in `dir` (the way test/conformance/ssc does it). */
+export function tapeDrive(dir: string, id: string, capacityBytes = 256 * MiB): TapeDevice {
+  const lu = new TapeDevice({ identity: { id } });
+  lu.loadCartridge(
+    Cartridge.create(path.join(dir, `${id}.vtape`), {
+      barcode: `${id.slice(0, 6).toUpperCase().padEnd(6, 'X')}L8`,
+      capacityBytes,
+      earlyWarningBytes: MiB,
+      mediumSerial: `SN-${id}`,
+      densityCode: 0x5e,
+    }),
+  );
+  return lu;
+}
+
+/** Deterministic, position-dependent bytes (every 4-byte word differs). */
+export function pattern(bytes: number, seed: number): Buffer {
+  const b = Buffer.alloc(bytes);
+  let x = (seed * 2654435761) >>> 0;
+  for (let i = 0; i + 4 <= bytes; i += 4) {
+    x = (Math.imul(x, 1103515245) + 12345 + i) >>> 0;
+    b.writeUInt32BE(x, i);
+  }
+  return b;
+}
+
+/** A TCP forwarder in front of a portal; cut() drops every connection and stops listening. */
+export class TcpProxy {
+  private readonly sockets = new Set<net.Socket>();
+  private readonly server: net.Server;
+  port = 0;
+  /** Connections accepted so far. */
+  accepted = 0;
+
+  private constructor(private readonly targetPort: number) {
+    this.server = net.createServer((client) => this.forward(client));
+  }
+
+  static async start(targetPort: number): Promise<TcpProxy> {
+    const p = new TcpProxy(targetPort);
+    await new Promise<void>((resolve) => p.server.listen(0, '127.0.0.1', resolve));
+    const a = p.server.address();
+    p.port = typeof a === 'object' && a !== null ? a.port : 0;
+    return p;
+  }
+
+  private forward(client: net.Socket): void {
+    const upstream = net.connect({ host: '127.0.0.1', port: this.targetPort });
+    this.accepted++;
+    this.sockets.add(client);
+    this.sockets.add(upstream);
+    client.pipe(upstream);
+    upstream.pipe(client);
+    const drop = (): void => {
+      client.destroy();
+      upstream.destroy();
+      this.sockets.delete(client);
+      this.sockets.delete(upstream);
+    };
+    for (const sock of [client, upstream]) {
+      sock.on('error', drop);
+      sock.on('close', drop);
+    }
+  }
+
+  /** Sockets open through the proxy (both sides of each connection). */
+  get open(): number {
+    return this.sockets.size;
+  }
+
+  /** Drop every connection at once; new ones are still accepted (a network blip). */
+  drop(): void {
+    for (const sock of [...this.sockets]) sock.destroy();
+  }
+
+  /** Drop every connection at once and refuse new ones (the backend is gone). */
+  async cut(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const sock of [...this.sockets]) sock.destroy();
+    await closed;
+  }
+}
