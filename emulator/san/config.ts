@@ -35,6 +35,13 @@ interface LuCommon {
   lun: number;
   /** Host a copy manager (EXTENDED COPY, 3PC=1); processor LUs always do. */
   copyManager: boolean;
+  /**
+   * The segment types that copy manager offers: "block" = the block-device ones (02h, 07h, 0Ah, 0Dh,
+   * 14h, C0h: what a disk array's copy manager does, and what libiscsi's ExtendedCopy suite expects
+   * of a disk LU), "all" = every type the mover implements (disk<->tape, inline, held data...).
+   * Default "block" for disk and snapshot LUs, "all" for tape, changer and processor LUs.
+   */
+  copySegments: CopySegments;
   /** INQUIRY overrides. */
   vendor?: string;
   product?: string;
@@ -325,7 +332,15 @@ export function parseCartridgeConfig(v: unknown, where = 'cartridge'): Cartridge
   return c;
 }
 
-const COMMON_KEYS = ['name', 'type', 'lun', 'copyManager', 'vendor', 'product', 'serial'];
+const COMMON_KEYS = ['name', 'type', 'lun', 'copyManager', 'copySegments', 'vendor', 'product', 'serial'];
+
+export const COPY_SEGMENTS = ['block', 'all'] as const;
+export type CopySegments = (typeof COPY_SEGMENTS)[number];
+
+/** The copySegments a LU of this type gets when its configuration does not say. */
+export function defaultCopySegments(type: LuType): CopySegments {
+  return type === 'disk' || type === 'snapshot' ? 'block' : 'all';
+}
 
 /** A LU as read, before LUN numbers are assigned. */
 type WithOptionalLun<T> = T extends unknown ? Omit<T, 'lun'> & { lun?: number } : never;
@@ -345,6 +360,12 @@ function luConfig(v: unknown, where: string, copyDefault: boolean): RawLu {
     name,
     lun: r.int('lun', 0, 0x3fff),
     copyManager: type === 'processor' ? true : (r.bool('copyManager') ?? copyDefault),
+    copySegments:
+      (r.string(
+        'copySegments',
+        (s) => (COPY_SEGMENTS as readonly string[]).includes(s),
+        '"block" or "all"',
+      ) as CopySegments | undefined) ?? defaultCopySegments(type as LuType),
     vendor: r.string('vendor', (s) => /^[\x20-\x7e]{1,8}$/.test(s), '1-8 printable ASCII characters'),
     product: r.string('product', (s) => /^[\x20-\x7e]{1,16}$/.test(s), '1-16 printable ASCII characters'),
     serial: r.string('serial', (s) => /^[\x21-\x7e]{1,64}$/.test(s), '1-64 printable ASCII characters'),

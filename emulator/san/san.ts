@@ -27,6 +27,7 @@ import type { TargetConfig } from '../iscsi/config';
 import { IscsiTargetServer } from '../iscsi/server';
 import { getLogger, type Logger } from '../log';
 import type { ItNexus, LogicalUnit } from '../lu';
+import { BLOCK_SEGMENT_TYPES } from '../mover/capabilities';
 import { DEFAULT_MOVER_NEXUS } from '../mover/config';
 import { LocalLuResolver, type LocalLuEntry } from '../mover/local-resolver';
 import { Cartridge, CartridgeExistsError, TapeError } from '../tape';
@@ -38,7 +39,9 @@ import {
   type Placement,
 } from './cartridges';
 import {
+  defaultCopySegments,
   isSnapshotName,
+  type CopySegments,
   type CartridgeConfig,
   type DiskLuConfig,
   type HostPort,
@@ -76,6 +79,8 @@ export interface LuInfo extends LuSummary {
   target: string;
   lun: number;
   copyManager: boolean;
+  /** The copy manager's segment set (present when copyManager is true). */
+  copySegments?: CopySegments;
   readOnly?: boolean;
 }
 
@@ -242,8 +247,15 @@ export class EmulatedSan {
     return out;
   }
 
-  private hosting(on: boolean): CopyHosting | undefined {
-    return on ? { resolver: this.resolver } : undefined;
+  /** The copy manager a LU hosts: reaching the SAN's LUs, offering the configured segment types. */
+  private copyHosting(segments: CopySegments): CopyHosting {
+    return segments === 'block'
+      ? { resolver: this.resolver, mover: { segmentTypes: BLOCK_SEGMENT_TYPES } }
+      : { resolver: this.resolver };
+  }
+
+  private hosting(on: boolean, segments: CopySegments): CopyHosting | undefined {
+    return on ? this.copyHosting(segments) : undefined;
   }
 
   private async build(): Promise<void> {
@@ -323,7 +335,7 @@ export class EmulatedSan {
             identity,
             store,
             readOnly: lu.readOnly,
-            copyHosting: this.hosting(lu.copyManager),
+            copyHosting: this.hosting(lu.copyManager, lu.copySegments),
           });
           this.register(t, lu, disk, { disk, diskConfig: lu });
         } else {
@@ -333,14 +345,14 @@ export class EmulatedSan {
             identity,
             store,
             readOnly: lu.readOnly,
-            copyHosting: this.hosting(lu.copyManager),
+            copyHosting: this.hosting(lu.copyManager, lu.copySegments),
           });
           this.register(t, lu, disk, { disk, store, diskConfig: lu });
         }
         return;
       }
       case 'tape': {
-        const tape = new SanTape({ identity, copyHosting: this.hosting(lu.copyManager) });
+        const tape = new SanTape({ identity, copyHosting: this.hosting(lu.copyManager, lu.copySegments) });
         const barcode = placement.drives[lu.name];
         this.register(t, lu, tape, { tape });
         if (barcode !== null && barcode !== undefined) {
@@ -366,14 +378,14 @@ export class EmulatedSan {
           drives,
           slots: p.slots.map((b) => (b === null ? undefined : this.shelf.pathOf(b))),
           importExport: p.importExport === null ? undefined : this.shelf.pathOf(p.importExport),
-          copyHosting: this.hosting(lu.copyManager),
+          copyHosting: this.hosting(lu.copyManager, lu.copySegments),
           onMove: () => this.savePlacement(),
         });
         this.register(t, lu, changer, { changer });
         return;
       }
       case 'processor': {
-        const p = new SanProcessor({ identity, resolver: this.resolver });
+        const p = new SanProcessor({ identity, ...this.copyHosting(lu.copySegments) });
         this.register(t, lu, p, {});
         return;
       }
@@ -410,7 +422,7 @@ export class EmulatedSan {
       identity,
       store: view,
       readOnly: true,
-      copyHosting: this.hosting(copyManager),
+      copyHosting: this.hosting(copyManager, lu?.copySegments ?? defaultCopySegments('snapshot')),
     });
     return this.register(target, { name, lun, type: 'snapshot' }, disk, {
       disk,
@@ -503,6 +515,8 @@ export class EmulatedSan {
       lun: e.lun,
       copyManager: e.device.copyManager !== undefined,
     };
+    const cm = e.device.copyManager;
+    if (cm !== undefined) info.copySegments = cm.config.segmentTypes === undefined ? 'all' : 'block';
     if (e.disk !== undefined) info.readOnly = e.disk.readOnly;
     return info;
   }

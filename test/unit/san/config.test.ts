@@ -118,6 +118,7 @@ describe('normalization', () => {
       type: 'disk',
       lun: 0,
       copyManager: true,
+      copySegments: 'block',
       sizeBytes: 2 ** 20,
       blockSize: 512,
       file: 'b.img',
@@ -141,6 +142,35 @@ describe('normalization', () => {
       ),
     );
     expect(c.targets[0].luns.map((l) => l.copyManager)).toEqual([false, true, true]);
+  });
+
+  it('copySegments defaults to "block" for disks and snapshots, "all" for the other types', () => {
+    const c = parseSanConfig({
+      cartridges: [{ barcode: 'T1', capacity: '8M' }],
+      targets: [
+        {
+          iqn: 'iqn.2024-01.test:segments',
+          luns: [
+            { name: 'd', type: 'disk', size: '1M' },
+            { name: 'e', type: 'disk', size: '1M', copySegments: 'all' },
+            { name: 's', type: 'snapshot', source: 'd', snapshot: 'base' },
+            { name: 't', type: 'tape', cartridge: 'T1' },
+            { name: 'c', type: 'changer', drives: ['t'], slots: [null] },
+            { name: 'p', type: 'processor' },
+            { name: 'q', type: 'processor', copySegments: 'block' },
+          ],
+        },
+      ],
+    });
+    expect(c.targets[0].luns.map((l) => [l.name, l.copySegments])).toEqual([
+      ['d', 'block'],
+      ['e', 'all'],
+      ['s', 'block'],
+      ['t', 'all'],
+      ['c', 'all'],
+      ['p', 'all'],
+      ['q', 'block'],
+    ]);
   });
 
   it('a changer slot count makes empty slots; CHAP and ACLs are kept', () => {
@@ -243,6 +273,10 @@ describe('errors: one line, naming the place', () => {
         { name: 'a', type: 'disk', size: '1M' },
       ]),
       'targets[0].luns[1].name: LU name a is used twice',
+    ],
+    [
+      cfg([{ name: 'd', type: 'disk', size: '1M', copySegments: 'tape' }]),
+      'targets[0].luns[0].copySegments: "tape" is not "block" or "all"',
     ],
     [
       cfg([{ name: 'p', type: 'processor', copyManager: false }]),
