@@ -9,6 +9,13 @@ export interface ScsiCommand {
   dataOut?: Buffer;
   /** Expected data-in transfer length (allocation length) for read-direction commands. */
   dataInLength?: number;
+  /**
+   * Where the data-in bytes go (at least dataInLength bytes long), so that a caller reading in a
+   * loop reuses its buffers instead of getting a fresh one per command; the result's dataIn is then
+   * a view of it. A hint: a transport whose data is produced elsewhere (an in-process LU) may ignore
+   * it. The caller leaves it alone until the command settles.
+   */
+  dataInBuffer?: Buffer;
   /** Milliseconds; the transport aborts the task and rejects with TransportTimeoutError. */
   timeoutMs?: number;
   /** SAM task attribute; SIMPLE by default. */

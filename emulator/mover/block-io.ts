@@ -9,7 +9,8 @@ export interface BlockIo {
   readonly blockLength: number;
   /** Largest single transfer in bytes (a multiple of blockLength). */
   readonly maxTransferBytes: number;
-  readBlocks(lba: bigint, blocks: number): Promise<Buffer>;
+  /** `into`: a buffer of at least blocks * blockLength bytes the data may be read into (a hint). */
+  readBlocks(lba: bigint, blocks: number, into?: Buffer): Promise<Buffer>;
   writeBlocks(lba: bigint, data: Buffer): Promise<void>;
   /** Make completed writes durable. */
   flush(): Promise<void>;
@@ -96,10 +97,14 @@ export class ScsiBlockDevice implements BlockIo {
     return { device: new ScsiBlockDevice(backend, blockLength, blocks * blockLength), capacity };
   }
 
-  async readBlocks(lba: bigint, blocks: number): Promise<Buffer> {
+  async readBlocks(lba: bigint, blocks: number, into?: Buffer): Promise<Buffer> {
     const want = blocks * this.blockLength;
     const r = await this.backend.sendGood(
-      { cdb: readCdb(lba, blocks), dataInLength: want },
+      {
+        cdb: readCdb(lba, blocks),
+        dataInLength: want,
+        ...(into === undefined ? {} : { dataInBuffer: into }),
+      },
       `READ of ${blocks} blocks at LBA ${lba}`,
     );
     if (r.dataIn.length < want) {

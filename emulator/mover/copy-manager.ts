@@ -22,6 +22,7 @@ import {
 } from '../../cdb/xcopy/receive-copy-results';
 import { encodeReceiveData } from '../../cdb/xcopy/receive-data';
 import { InProcessTransport } from '../../targets/inprocess-transport';
+import { BufferPool } from '../disk/buffer-pool';
 import type { CommandContext, OpcodeEntry } from '../devices/command-table';
 import { getLogger, type Logger } from '../log';
 import type { ItNexus, LogicalUnit, LuResponse } from '../lu';
@@ -72,11 +73,14 @@ function good(data: Buffer, allocationLength: number): LuResponse {
 
 export class CopyManager {
   readonly config: MoverConfig;
+  /** Read buffers of the data pipelines, reused across segments and lists (at most the budget kept idle). */
+  private readonly pool: BufferPool;
   private readonly registry: ListRegistry;
   private readonly log: Logger;
 
   constructor(private readonly opts: CopyManagerOptions) {
     this.config = moverConfig(opts.config);
+    this.pool = new BufferPool(this.config.pipeline.maxBufferedBytes);
     this.registry = new ListRegistry(this.config.retention, opts.now ?? Date.now);
     this.log = opts.logger ?? getLogger('copy-manager');
   }
@@ -144,6 +148,7 @@ export class CopyManager {
           state: running,
           signal,
           config: this.config,
+          pool: this.pool,
           resolver: this.opts.resolver,
           requester: ctx.nexus,
           selfDeviceType: this.opts.self.deviceType,

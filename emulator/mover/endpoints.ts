@@ -38,9 +38,9 @@ export class BlockRangeSource implements ChunkSource {
     const blocks = Number(endLba - firstLba);
     return {
       bytes: blocks * this.io.blockLength,
-      run: async () => {
+      run: async (into?: Buffer) => {
         this.pos = to;
-        const data = await this.io.readBlocks(firstLba, blocks);
+        const data = await this.io.readBlocks(firstLba, blocks, into);
         const skip = Number(from - firstLba * bl);
         const take = Number(to - from);
         return skip === 0 && take === data.length ? data : data.subarray(skip, skip + take);
@@ -124,6 +124,8 @@ export class BlockSink implements ChunkSink {
   readonly maxWrite: number;
   readonly sequential = false;
   readonly counts = true;
+  // Every block store copies what it is given; a remote WRITE has sent it all before its status.
+  readonly releasesData = true;
   private lba: bigint;
 
   constructor(
@@ -153,6 +155,7 @@ export class BlockBytesSink implements ChunkSink {
   readonly maxWrite: number;
   readonly sequential = true;
   readonly counts = true;
+  readonly releasesData = false;
   private pos: bigint;
 
   constructor(
@@ -194,6 +197,8 @@ export class StreamSink implements ChunkSink {
   readonly maxWrite: number;
   readonly sequential = true;
   readonly counts = true;
+  // A tape in buffered mode may hold on to what it reported written.
+  readonly releasesData = false;
 
   constructor(
     private readonly io: StreamIo,
@@ -213,6 +218,7 @@ export class DiscardSink implements ChunkSink {
   readonly unit = 1;
   readonly sequential = false;
   readonly counts = false;
+  readonly releasesData = true;
 
   constructor(readonly maxWrite: number) {}
 

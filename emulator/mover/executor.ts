@@ -22,6 +22,7 @@
 import { createHash } from 'node:crypto';
 import { cscdIdKind } from '../../cdb/xcopy/descriptor-codes';
 import type { ExtendedCopyParameterList } from '../../cdb/xcopy/parameter-list';
+import type { BufferPool } from '../disk/buffer-pool';
 import type { CopySegment } from '../../cdb/xcopy/segment-copy';
 import type { ControlSegment } from '../../cdb/xcopy/segment-control';
 import type { SegmentDescriptor } from '../../cdb/xcopy/segment-descriptor';
@@ -47,7 +48,7 @@ import {
   DeviceCondition,
   type ForwardedSense,
 } from './errors';
-import { type ChunkSink, type ChunkSource, runFlow } from './flow';
+import { type ChunkSink, type ChunkSource, type FlowOptions, runFlow } from './flow';
 import { type Participant, Participants, type ParticipantDeps } from './participants';
 import type { StreamIo } from './stream-io';
 
@@ -117,6 +118,8 @@ export interface ExecutorOptions extends Omit<ParticipantDeps, 'signal'> {
   state: CopyList;
   signal: AbortSignal;
   config: MoverConfig;
+  /** Read buffers shared by the copy manager's lists (absent: every read allocates). */
+  pool?: BufferPool;
 }
 
 export class ListExecutor {
@@ -217,10 +220,7 @@ export class ListExecutor {
       sink: plan.sink,
       queue,
       writeBytes,
-      readAhead: this.cfg.pipeline.readAhead,
-      writeBehind: this.cfg.pipeline.writeBehind,
-      maxBufferedBytes: this.cfg.pipeline.maxBufferedBytes,
-      signal: this.o.signal,
+      ...this.pipeline(),
       tap: plan.hold ? (d) => this.o.state.held.append(d) : undefined,
       onDurable: (n) => this.durable(plan, n),
     });
@@ -275,6 +275,21 @@ export class ListExecutor {
   }
 
   // ---- plans for the data segment types ---------------------------------------------------------
+
+  /** The pipeline bounds every flow of this list runs with. */
+  private pipeline(): Pick<
+    FlowOptions,
+    'readAhead' | 'writeBehind' | 'maxBufferedBytes' | 'signal' | 'pool'
+  > {
+    const p = this.cfg.pipeline;
+    return {
+      readAhead: p.readAhead,
+      writeBehind: p.writeBehind,
+      maxBufferedBytes: p.maxBufferedBytes,
+      signal: this.o.signal,
+      ...(this.o.pool === undefined ? {} : { pool: this.o.pool }),
+    };
+  }
 
   private chunkFor(a: BlockIoLike, b?: BlockIoLike): number {
     const cfg = this.cfg.pipeline.maxTransferBytes;
@@ -567,10 +582,7 @@ export class ListExecutor {
       sink: new DiscardSink(this.chunkFor(block)),
       queue: new ByteQueue(),
       writeBytes: n,
-      readAhead: this.cfg.pipeline.readAhead,
-      writeBehind: this.cfg.pipeline.writeBehind,
-      maxBufferedBytes: this.cfg.pipeline.maxBufferedBytes,
-      signal: this.o.signal,
+      ...this.pipeline(),
       tap: (d) => hash.update(d),
     });
     this.o.state.held.append(hash.digest());

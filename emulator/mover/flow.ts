@@ -9,14 +9,23 @@
 // Data flows through a ByteQueue that starts with the residue carried in from the previous segment
 // (CAT=1) and keeps what the segment leaves over. Buffers pass from READ to WRITE without copies
 // unless a write spans several reads.
+// With a BufferPool, each read is offered a leased buffer (ScsiCommand.dataInBuffer: the iSCSI
+// initiator reads Data-In straight into it); a lease the read filled whole travels to the WRITE as
+// is and goes back to the pool when that WRITE succeeded, if the sink lets go of what it wrote
+// (ChunkSink.releasesData). A lease the read did not use goes back at once; one a failed read may
+// still be receiving into, or that a write took only part of, is left to the garbage collector.
+import type { BufferPool } from '../disk/buffer-pool';
 import type { ByteQueue } from './byte-queue';
 import { CopyCancelled, DeviceCondition, type Role } from './errors';
 
 export interface ReadOp {
   /** Bytes this read will hold in memory (for the budget). */
   bytes: number;
-  /** Send the read. Called at most once per op; the source advances when it is called. */
-  run(): Promise<Buffer>;
+  /**
+   * Send the read. Called at most once per op; the source advances when it is called. `into`, when
+   * given, is a buffer of `bytes` bytes the data may be read into (a hint).
+   */
+  run(into?: Buffer): Promise<Buffer>;
 }
 
 export interface ChunkSource {
@@ -35,6 +44,8 @@ export interface ChunkSink {
   readonly sequential: boolean;
   /** Written bytes count in the transfer count (false for discarding). */
   readonly counts: boolean;
+  /** Nothing keeps a reference to the data once write() resolved (its buffer may be reused). */
+  readonly releasesData: boolean;
   /** Write the next bytes (the sink keeps its own position, assigned when called). */
   write(data: Buffer): Promise<void>;
 }
@@ -54,6 +65,8 @@ export interface FlowOptions {
   tap?: (data: Buffer) => void;
   /** Bytes now durable on the destination, in order. */
   onDurable?: (bytes: number) => void;
+  /** Read buffers to reuse (see the header). */
+  pool?: BufferPool;
 }
 
 interface Tracked<T> {
@@ -95,12 +108,28 @@ function sum(list: readonly { bytes: number }[]): number {
   return n;
 }
 
+/**
+ * Run a read into a leased buffer. Data that fills the lease exactly comes back as the lease object
+ * itself (so that release() recognises it after the write); an unused lease returns to the pool.
+ */
+async function leasedRead(op: ReadOp, pool: BufferPool): Promise<Buffer> {
+  const lease = pool.acquire(op.bytes);
+  const data = await op.run(lease);
+  if (data.buffer !== lease.buffer) {
+    pool.release(lease);
+    return data;
+  }
+  return data.byteOffset === lease.byteOffset && data.length === lease.length ? lease : data;
+}
+
 export async function runFlow(o: FlowOptions): Promise<void> {
   const { source, sink, queue } = o;
   const readLimit = source.sequential ? 1 : o.readAhead;
   const writeLimit = sink.sequential ? 1 : o.writeBehind;
   const reads: Tracked<Buffer>[] = [];
   const writes: Tracked<void>[] = [];
+  const pool = o.pool;
+  const recycle = pool !== undefined && sink.releasesData;
   let issued = 0;
   let failure: unknown;
   let failureFromWrite = false;
@@ -149,14 +178,16 @@ export async function runFlow(o: FlowOptions): Promise<void> {
       const data = queue.take(n);
       o.tap?.(data);
       issued += n;
-      writes.push(track(sink.write(data), n));
+      const written = sink.write(data);
+      // release() ignores anything but a whole lease (a view, a joined copy).
+      writes.push(track(recycle ? written.then(() => void pool.release(data)) : written, n));
     }
 
     // Reads, within the buffer budget.
     while (reads.length < readLimit) {
       const op = source.next();
       if (op === 'wait' || op === 'done' || !mayRead(op)) break;
-      reads.push(track(op.run(), op.bytes));
+      reads.push(track(pool === undefined ? op.run() : leasedRead(op, pool), op.bytes));
     }
 
     if (issued === o.writeBytes && writes.length === 0 && reads.length === 0 && source.next() === 'done')

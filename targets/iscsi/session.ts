@@ -145,6 +145,12 @@ interface ControlTask {
 
 const EMPTY = Buffer.alloc(0);
 
+/** The task's data-in buffer: the caller's (ScsiCommand.dataInBuffer) when it is large enough. */
+function dataInBufferFor(cmd: ScsiCommand, length: number): Buffer {
+  const b = cmd.dataInBuffer;
+  return b !== undefined && b.length >= length ? b.subarray(0, length) : Buffer.allocUnsafe(length);
+}
+
 function randomIsid(): number {
   // RFC 7143 11.12.5: T = 10b (random), A/B/C random, D (qualifier) = 0.
   const r = randomBytes(4);
@@ -610,7 +616,7 @@ export class IscsiSession {
     if (!t) return undefined;
     const expected = t.cmd.dataInLength ?? 0;
     if (bufferOffset + length > expected) return undefined;
-    t.dataIn ??= Buffer.allocUnsafe(expected);
+    t.dataIn ??= dataInBufferFor(t.cmd, expected);
     return t.dataIn.subarray(bufferOffset, bufferOffset + length);
   };
 
@@ -636,7 +642,7 @@ export class IscsiSession {
         );
         return;
       }
-      const buf = (t.dataIn ??= Buffer.allocUnsafe(length));
+      const buf = (t.dataIn ??= dataInBufferFor(t.cmd, length));
       // Bytes skipped over (RFC 7143 forbids gaps with DataPDUInOrder=Yes) read as zeros, never as
       // uninitialised memory.
       if (offset > t.received) buf.fill(0, t.received, offset);

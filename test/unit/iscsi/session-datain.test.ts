@@ -197,4 +197,27 @@ describe('Data-In reception', () => {
     expect((e as Error).message).toMatch(/beyond the 4096 expected/);
     expect((await s.execute(1, { cdb: read16(0, 8), dataInLength: 4096 })).dataIn).toHaveLength(4096);
   });
+
+  it('puts Data-In into the caller-supplied dataInBuffer, and allocates when it is too small', async () => {
+    const t = await fake();
+    randomBytes(t.disk.length).copy(t.disk);
+    const s = await open(t, { settings: { maxRecvDataSegmentLength: 8192 } });
+    const mine = Buffer.alloc(65536 + 100, 0xee);
+    const r = await s.execute(1, { cdb: read16(16, 128), dataInLength: 65536, dataInBuffer: mine });
+    expect(r.status).toBe(0);
+    expect(r.dataIn.buffer).toBe(mine.buffer);
+    expect(r.dataIn.byteOffset).toBe(mine.byteOffset);
+    expect(r.dataIn.equals(t.disk.subarray(16 * 512, 144 * 512))).toBe(true);
+    // Bytes past dataInLength are untouched.
+    expect(mine.subarray(65536).equals(Buffer.alloc(100, 0xee))).toBe(true);
+    // The same buffer again, other data.
+    const r2 = await s.execute(1, { cdb: read16(1024, 128), dataInLength: 65536, dataInBuffer: mine });
+    expect(r2.dataIn.buffer).toBe(mine.buffer);
+    expect(mine.subarray(0, 65536).equals(t.disk.subarray(1024 * 512, 1152 * 512))).toBe(true);
+    const small = Buffer.alloc(4096);
+    const r3 = await s.execute(1, { cdb: read16(0, 16), dataInLength: 8192, dataInBuffer: small });
+    expect(r3.dataIn.buffer).not.toBe(small.buffer);
+    expect(r3.dataIn.equals(t.disk.subarray(0, 8192))).toBe(true);
+    expect(small.equals(Buffer.alloc(4096))).toBe(true);
+  });
 });

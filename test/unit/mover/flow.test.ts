@@ -1,5 +1,6 @@
 // The segment data pipeline: read-ahead and write-behind limits, the buffer budget, buffers passed
 // through without copies, in-order counting when writes complete out of order, failures and abort.
+import { BufferPool } from '../../../emulator/disk/buffer-pool';
 import { ByteQueue } from '../../../emulator/mover/byte-queue';
 import { CopyCancelled, DeviceCondition } from '../../../emulator/mover/errors';
 import { type ChunkSink, type ChunkSource, type ReadOp, runFlow } from '../../../emulator/mover/flow';
@@ -52,6 +53,8 @@ class TestSource implements ChunkSource {
 class TestSink implements ChunkSink {
   readonly sequential: boolean;
   readonly counts = true;
+  // It keeps what it received (the tests compare it).
+  readonly releasesData = false;
   inFlight = 0;
   maxInFlight = 0;
   completedBytes = 0;
@@ -209,5 +212,102 @@ describe('runFlow', () => {
     const err = await runFlow(opts(src, sink, 100_000, { signal: ac.signal })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CopyCancelled);
     expect(sink.completedBytes).toBeLessThan(100_000);
+  });
+
+  describe('with a BufferPool', () => {
+    /** Reads `chunks` blocks of `size` bytes (block i filled with i) into the buffer it is offered. */
+    class IntoSource implements ChunkSource {
+      readonly sequential = false;
+      offered = 0;
+      private i = 0;
+      constructor(
+        private readonly chunks: number,
+        private readonly size: number,
+        private readonly o: { fail?: number; ignoreInto?: boolean } = {},
+      ) {}
+      next(): ReadOp | 'done' {
+        if (this.i >= this.chunks) return 'done';
+        const i = this.i;
+        return {
+          bytes: this.size,
+          run: async (into?: Buffer) => {
+            this.i++;
+            await sleep(1);
+            if (i === this.o.fail) throw new DeviceCondition('failure', `read ${i} failed`);
+            if (into !== undefined) this.offered++;
+            const b = into === undefined || this.o.ignoreInto === true ? Buffer.alloc(this.size) : into;
+            return b.fill(i & 0xff, 0, this.size);
+          },
+        };
+      }
+    }
+
+    /** Copies what it is given (so it lets go of the buffer), remembers which buffers it saw. */
+    class CopyingSink implements ChunkSink {
+      readonly unit = 1;
+      readonly sequential = false;
+      readonly counts = true;
+      readonly seen = new Set<ArrayBufferLike>();
+      readonly copies: Buffer[] = [];
+      constructor(
+        readonly maxWrite: number,
+        readonly releasesData: boolean,
+      ) {}
+      async write(data: Buffer): Promise<void> {
+        this.seen.add(data.buffer);
+        await sleep(1);
+        this.copies.push(Buffer.from(data));
+      }
+    }
+
+    const SIZE = 64 * 1024;
+    const expected = (n: number): Buffer =>
+      Buffer.concat(Array.from({ length: n }, (_, i) => Buffer.alloc(SIZE, i & 0xff)));
+
+    it('reads into leased buffers and reuses them once their write completed', async () => {
+      const pool = new BufferPool();
+      const src = new IntoSource(40, SIZE);
+      const sink = new CopyingSink(SIZE, true);
+      await runFlow(opts(src, sink, 40 * SIZE, { pool, maxBufferedBytes: 6 * SIZE }));
+      expect(Buffer.concat(sink.copies).equals(expected(40))).toBe(true);
+      expect(src.offered).toBe(40);
+      const st = pool.stats();
+      // No more slabs than the buffer budget holds (plus the read that completes a write).
+      expect(st.allocated).toBeLessThanOrEqual(7);
+      expect(st.reused).toBe(40 - st.allocated);
+      expect(st.outstanding).toBe(0);
+      expect(sink.seen.size).toBe(st.allocated);
+    });
+
+    it('never reuses a buffer a sink that keeps its data was given', async () => {
+      const pool = new BufferPool();
+      const src = new IntoSource(12, SIZE);
+      const sink = new CopyingSink(SIZE, false);
+      await runFlow(opts(src, sink, 12 * SIZE, { pool }));
+      expect(Buffer.concat(sink.copies).equals(expected(12))).toBe(true);
+      expect(pool.stats().reused).toBe(0);
+      expect(sink.seen.size).toBe(12);
+    });
+
+    it('returns a lease the read did not use at once; a write spanning reads gets a joined copy', async () => {
+      const pool = new BufferPool();
+      const src = new IntoSource(8, SIZE, { ignoreInto: true });
+      const sink = new CopyingSink(2 * SIZE, true);
+      await runFlow(opts(src, sink, 8 * SIZE, { pool }));
+      expect(Buffer.concat(sink.copies).equals(expected(8))).toBe(true);
+      expect(pool.stats().outstanding).toBe(0);
+      expect(pool.stats().allocated).toBeLessThanOrEqual(3);
+    });
+
+    it('does not return the lease of a failed read (the transport may still be filling it)', async () => {
+      const pool = new BufferPool();
+      const src = new IntoSource(10, SIZE, { fail: 4 });
+      const sink = new CopyingSink(SIZE, true);
+      await expect(runFlow(opts(src, sink, 10 * SIZE, { pool }))).rejects.toThrow('read 4 failed');
+      expect(pool.stats().outstanding).toBeGreaterThanOrEqual(1);
+      // Only blocks before the failed read were written, each intact.
+      expect(sink.copies.length).toBeLessThanOrEqual(4);
+      for (const c of sink.copies) expect(c.equals(Buffer.alloc(SIZE, c[0])) && c[0] < 4).toBe(true);
+    });
   });
 });
