@@ -24,7 +24,7 @@ import { type BlockIo, NullBlockDevice, ScsiBlockDevice } from './block-io';
 import type { MoverConfig } from './config';
 import { CopyAborted, DeviceCondition, type Role } from './errors';
 import { type CscdBackend, type CscdResolver, CscdResolutionError } from './resolver';
-import { NullStreamDevice, ScsiStreamDevice, type StreamIo } from './stream-io';
+import { driveBlockLength, NullStreamDevice, ScsiStreamDevice, type StreamIo } from './stream-io';
 
 export type ParticipantKind = 'block' | 'stream';
 
@@ -232,11 +232,25 @@ export class Participants {
       written: false,
       ...(p.offset === undefined ? {} : { descriptorOffset: p.offset }),
     };
-    if (kind === 'stream')
+    if (kind === 'stream') {
+      if (p.fixed) {
+        // Fixed-mode transfers count blocks of the DRIVE's block length: a different STREAM BLOCK
+        // LENGTH would cut or split every block, so it is refused before anything moves.
+        const current = await driveBlockLength(backend);
+        if (current !== undefined && current !== p.streamBlockLength) {
+          throw new CopyAborted(
+            0x26,
+            0x00,
+            `STREAM BLOCK LENGTH ${p.streamBlockLength} differs from the drive's block length ${current}${current === 0 ? ' (variable)' : ''}`,
+            p.offset === undefined ? undefined : { segmentDescriptor: false, field: p.offset + 29 },
+          );
+        }
+      }
       return {
         ...base,
         stream: new ScsiStreamDevice(backend, { fixed: p.fixed, blockLength: p.streamBlockLength }),
       };
+    }
     const { device, capacity } = await ScsiBlockDevice.open(
       backend,
       p.diskBlockLength,

@@ -11,7 +11,11 @@
 //   WRITE FILEMARKS: early warning                            -> written; overrun (a flush, count 0, is GOOD)
 //   fixed mode, GOOD but another byte count moved (residual)  -> the drive's block length (MODE SELECT)
 //                                                                is not STREAM BLOCK LENGTH: failure
+// Fixed mode is checked before anything moves, too: driveBlockLength() reads the drive's current
+// block length (MODE SENSE(6) block descriptor) when the CSCD is opened.
 // The null stream device (CSCD ID C001h) reads zeros and discards writes.
+import { decodeBlockDescriptor, decodeModeParameterHeader6 } from '../../cdb/spc/mode-parameters';
+import { ALL_PAGES, encodeModeSense6 } from '../../cdb/spc/mode-sense';
 import { encodeLocate10 } from '../../cdb/ssc/locate10';
 import { encodeRead6 } from '../../cdb/ssc/read6';
 import { encodeSpace6 } from '../../cdb/ssc/space6';
@@ -217,6 +221,33 @@ export class ScsiStreamDevice implements StreamIo {
 
   async testUnitReady(): Promise<void> {
     await this.backend.sendGood({ cdb: TEST_UNIT_READY }, 'TEST UNIT READY');
+  }
+}
+
+/** MODE SENSE(6), current values, block descriptors on: header (4) + one general block descriptor (8). */
+const MODE_SENSE_BLOCK_DESCRIPTOR = encodeModeSense6({
+  dbd: false,
+  pc: 0,
+  pageCode: ALL_PAGES,
+  subpageCode: 0,
+  allocationLength: 12,
+  control: 0,
+});
+
+/**
+ * The drive's current block length: BLOCK LENGTH of the block descriptor MODE SENSE(6) returns
+ * (SSC-4 8.3.1; 0 = variable-length blocks). Undefined when the drive does not tell (MODE SENSE
+ * refused, no block descriptor): the per-command residual check still applies then.
+ */
+export async function driveBlockLength(backend: Backend): Promise<number | undefined> {
+  const r = await backend.send({ cdb: MODE_SENSE_BLOCK_DESCRIPTOR, dataInLength: 12 });
+  if (r.status !== STATUS_GOOD || r.dataIn.length < 12) return undefined;
+  try {
+    if (decodeModeParameterHeader6(r.dataIn).blockDescriptorLength < 8) return undefined;
+    const d = decodeBlockDescriptor(r.dataIn.subarray(4, 12), 'general');
+    return d.kind === 'general' ? d.blockLength : undefined;
+  } catch {
+    return undefined;
   }
 }
 

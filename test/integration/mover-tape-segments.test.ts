@@ -83,24 +83,24 @@ describe('00h block -> stream', () => {
     expect((await copyStatus(san.cm)).transferCount).toBe(5120);
   });
 
-  it('a STREAM BLOCK LENGTH that is not the drive block length stops the copy at the first transfer (0D/01)', async () => {
+  it('a STREAM BLOCK LENGTH that is not the drive block length is refused before anything moves (26/00)', async () => {
     const data = pattern(8 * 512, 3);
     await writeBlocks(san.src, 0n, data);
-    // The drive writes 512-byte blocks; the descriptor claims 1024.
+    // The drive writes 512-byte blocks; the descriptor claims 1024. MODE SENSE tells the mover first.
     await san.tape0.tape.setBlockLength(512);
     const w = await xcopy(san.cm, {
       targets: [diskTargetOf(san.src), tapeTarget(san.tape0, { fixed: true, streamBlockLength: 1024 })],
       segments: [blockToStream(0, 1, 8, 0n, 2)],
     });
+    // COPY ABORTED, INVALID FIELD IN PARAMETER LIST at the CSCD's STREAM BLOCK LENGTH (byte 29).
     expect(abortedOf(w)).toEqual({
-      kcq: '0a/0d/01',
+      kcq: '0a/26/00',
       segment: 0,
-      pointer: { segmentDescriptor: false, field: CSCD1 },
+      pointer: { segmentDescriptor: false, field: CSCD1 + 29 },
     });
-    // One WRITE(6) reached the drive (two 512-byte blocks it cut from 2048 bytes); none is counted.
     expect((await copyStatus(san.cm)).transferCount).toBe(0);
-    expect(await san.tape0.tape.position()).toBe(2);
-    // Reading 1024-byte blocks from a drive set to 2048: the drive hands over twice the bytes.
+    expect(await san.tape0.tape.position()).toBe(0);
+    // Reading 1024-byte blocks from a drive set to 2048: refused too, the disk is untouched.
     await san.tape0.tape.setBlockLength(2048);
     expectGoodResult(await san.tape0.tape.rewind());
     expectGoodResult(await san.tape0.tape.writeFixed(2, pattern(4096, 4)));
@@ -110,11 +110,23 @@ describe('00h block -> stream', () => {
       segments: [streamToBlock(0, 1, 8, 0n, 2)],
     });
     expect(abortedOf(rd)).toEqual({
-      kcq: '0a/0d/01',
+      kcq: '0a/26/00',
       segment: 0,
-      pointer: { segmentDescriptor: false, field: CSCD0 },
+      pointer: { segmentDescriptor: false, field: CSCD0 + 29 },
     });
+    expect(await san.tape0.tape.position()).toBe(0);
     expect((await readBlocks(san.dst, 0n, 8)).equals(Buffer.alloc(4096))).toBe(true);
+    // A drive in variable mode (block length 0) cannot take FIXED=1 transfers: refused the same way.
+    await san.tape0.tape.setBlockLength(0);
+    const v = await xcopy(san.cm, {
+      targets: [diskTargetOf(san.src), tapeTarget(san.tape0, { fixed: true, streamBlockLength: 512 })],
+      segments: [blockToStream(0, 1, 8, 0n, 2)],
+    });
+    expect(abortedOf(v)).toEqual({
+      kcq: '0a/26/00',
+      segment: 0,
+      pointer: { segmentDescriptor: false, field: CSCD1 + 29 },
+    });
   });
 
   it('residue: a partial last block is 26/0A without PAD and zero-padded with PAD', async () => {
@@ -338,7 +350,7 @@ describe('03h/0Eh stream -> stream, 04h inline, 05h embedded, 06h/0Fh discard', 
       targets: [tapeTarget(san.tape0), diskTargetOf(san.dst)],
       segments: [
         streamToDiscard(0, 512, 1024),
-        streamToDiscard(0, 512, 512, true),
+        streamToDiscard(0, 512, 512, { hold: true }),
         streamToBlock(0, 1, 1, 9n, 512),
       ],
     });
@@ -459,7 +471,7 @@ describe('tape positioning and reservation segments (10h, 11h, 12h, 14h)', () =>
         blockToStream(0, 1, 1, 0n, 512),
         writeFilemarks(1, 1),
         blockToStream(0, 1, 1, 1n, 512),
-        writeFilemarks(1, 2, true),
+        writeFilemarks(1, 2, { wImmed: true }),
       ],
     });
     expect(r.status).toBe(0);

@@ -122,6 +122,8 @@ function streamToBlock(
 }
 
 const WFM0 = '10 00 00 00 00 00';
+/** MODE SENSE(6), current values, all pages, 12 bytes: header and block descriptor (fixed mode only). */
+const MODE_SENSE = '1a 00 3f 00 0c 00';
 
 /** Tape that answers each READ(6) with the next variable block of `blocks` (ILI + residue when short). */
 function variableBlocks(blocks: Buffer[]): Responder {
@@ -162,7 +164,14 @@ describe('block -> stream (00h, 0Bh, 08h)', () => {
       [blockToStream(0, 1, 10, 0n, 4)],
     );
     expect(r.status).toBe(0);
-    expect(tape.cdbs()).toEqual(['0a 01 00 00 04 00', '0a 01 00 00 04 00', '0a 01 00 00 02 00', WFM0]);
+    // MODE SENSE(6) first: the drive's block length (no block descriptor here: not checked).
+    expect(tape.cdbs()).toEqual([
+      MODE_SENSE,
+      '0a 01 00 00 04 00',
+      '0a 01 00 00 04 00',
+      '0a 01 00 00 02 00',
+      WFM0,
+    ]);
     expect(tape.written().equals(data)).toBe(true);
   });
 
@@ -286,8 +295,11 @@ describe('stream -> block (01h, 0Ch, 09h)', () => {
   it('fixed mode reads only the blocks it needs', async () => {
     const data = pattern(6 * 512, 9);
     const { disk, tape, cm } = setup({
+      // Command 0 is MODE SENSE(6); the READs follow.
       tape0: (cmd, i) =>
-        cmd.cdb[0] === 0x08 ? ok(data.subarray(i * 2048, i * 2048 + cmd.cdb.readUIntBE(2, 3) * 512)) : ok(),
+        cmd.cdb[0] === 0x08
+          ? ok(data.subarray((i - 1) * 2048, (i - 1) * 2048 + cmd.cdb.readUIntBE(2, 3) * 512))
+          : ok(),
     });
     expect(
       (
@@ -298,7 +310,7 @@ describe('stream -> block (01h, 0Ch, 09h)', () => {
         )
       ).status,
     ).toBe(0);
-    expect(tape.cdbs()).toEqual(['08 01 00 00 04 00', '08 01 00 00 02 00']);
+    expect(tape.cdbs()).toEqual([MODE_SENSE, '08 01 00 00 04 00', '08 01 00 00 02 00']);
     expect((await readBlocks(disk, 0n, 6)).equals(data)).toBe(true);
   });
 
@@ -409,6 +421,7 @@ describe('stream -> stream, inline, embedded, discard (03h, 0Eh, 04h, 05h, 06h, 
     expect(r.status).toBe(0);
     expect(tape.cdbs()).toEqual(['08 00 00 03 e8 00', '08 00 00 03 e8 00', '08 00 00 03 e8 00']);
     expect(tape1.cdbs()).toEqual([
+      MODE_SENSE,
       '0a 01 00 00 02 00',
       '0a 01 00 00 02 00',
       '0a 01 00 00 01 00',
@@ -548,7 +561,7 @@ describe('end of medium on the destination tape', () => {
   it('VOLUME OVERFLOW in fixed mode counts the blocks written before it', async () => {
     const { disk, cm } = setup({
       tape0: (c, i) =>
-        c.cdb[0] === 0x0a && i === 1
+        c.cdb[0] === 0x0a && i === 2
           ? checkCondition({ senseKey: 0x0d, asc: 0, ascq: 2, eom: true, information: 1n })
           : ok(),
     });
@@ -560,6 +573,55 @@ describe('end of medium on the destination tape', () => {
     );
     expect(kcq(r)).toBe('0a/0d/05');
     expect(status(cm).transferCount).toBe(4 * 512 + 3 * 512);
+  });
+});
+
+describe('fixed mode: the drive block length is checked before anything moves', () => {
+  /** MODE SENSE(6) data: header + a general block descriptor with this BLOCK LENGTH (SSC-4 8.3.1). */
+  function modeData(blockLength: number): Buffer {
+    const b = Buffer.alloc(12);
+    b[0] = 11; // MODE DATA LENGTH
+    b[3] = 8; // BLOCK DESCRIPTOR LENGTH
+    b[4] = 0x5e; // DENSITY CODE
+    b.writeUIntBE(blockLength, 9, 3);
+    return b;
+  }
+
+  it('a drive whose block length is not STREAM BLOCK LENGTH: 0A/26/00 at byte 29 of the CSCD, no transfer', async () => {
+    const { disk, tape, cm } = setup({ tape0: (c) => (c.cdb[0] === 0x1a ? ok(modeData(1024)) : ok()) });
+    await writeBlocks(disk, 0n, pattern(8 * 512, 30));
+    const r = await copy(
+      cm,
+      [diskTarget(disk), tapeTarget('tape0', { fixed: true, streamBlockLength: 512 })],
+      [blockToStream(0, 1, 8, 0n, 4)],
+    );
+    expect(kcq(r)).toBe('0a/26/00');
+    // The second CSCD descriptor starts at byte 16 + 32 of the parameter list.
+    expect(senseOf(r).senseKeySpecific).toEqual({
+      kind: 'segmentPointer',
+      segmentDescriptor: false,
+      fieldPointer: 48 + 29,
+    });
+    expect(tape.cdbs()).toEqual([MODE_SENSE]);
+    expect(status(cm).transferCount).toBe(0);
+  });
+
+  it('a drive whose block length matches, or that refuses MODE SENSE, gets the transfers', async () => {
+    const same = setup({ tape0: (c) => (c.cdb[0] === 0x1a ? ok(modeData(512)) : ok()) });
+    await writeBlocks(same.disk, 0n, pattern(4 * 512, 31));
+    const targets = (disk: typeof same.disk) => [
+      diskTarget(disk),
+      tapeTarget('tape0', { fixed: true, streamBlockLength: 512 }),
+    ];
+    expect((await copy(same.cm, targets(same.disk), [blockToStream(0, 1, 4, 0n, 4)])).status).toBe(0);
+    expect(same.tape.cdbs()).toEqual([MODE_SENSE, '0a 01 00 00 04 00', WFM0]);
+    const refusing = setup({
+      tape0: (c) => (c.cdb[0] === 0x1a ? checkCondition({ senseKey: 5, asc: 0x20, ascq: 0 }) : ok()),
+    });
+    await writeBlocks(refusing.disk, 0n, pattern(4 * 512, 32));
+    expect((await copy(refusing.cm, targets(refusing.disk), [blockToStream(0, 1, 4, 0n, 4)])).status).toBe(0);
+    expect(refusing.tape.cdbs()).toEqual([MODE_SENSE, '0a 01 00 00 04 00', WFM0]);
+    expect(refusing.tape.written().equals(pattern(4 * 512, 32))).toBe(true);
   });
 });
 
