@@ -178,6 +178,8 @@ async function ourInitiatorRun(url: string, cfg: BenchConfig, seconds: number): 
     const start = process.hrtime.bigint();
     const deadline = Date.now() + seconds * 1000;
     const worker = async (): Promise<void> => {
+      // Each worker reads into its own buffer, as iscsi-perf does (ScsiCommand.dataInBuffer).
+      const into = Buffer.allocUnsafe(cfg.transferBytes);
       while (Date.now() < deadline) {
         if (next + BigInt(blocks) > blockCount) next = 0n;
         const lba = next;
@@ -185,6 +187,7 @@ async function ourInitiatorRun(url: string, cfg: BenchConfig, seconds: number): 
         const r = await t.execute({
           cdb: read16(lba, blocks),
           dataInLength: cfg.transferBytes,
+          dataInBuffer: into,
           timeoutMs: 30000,
         });
         if (r.status !== 0) throw new Error(`READ(16) at ${lba}: status ${r.status}`);
