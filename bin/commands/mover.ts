@@ -19,6 +19,7 @@ import {
   type RouterConfig,
 } from '../../emulator/router';
 import { type Io, UsageError } from '../usage';
+import { untilSignal } from './until-signal';
 
 interface ServeArgs {
   config?: string;
@@ -92,21 +93,7 @@ export function moverVerb(io: Io): CommandModule {
         .option('log-level', { type: 'string', describe: 'error, warn, info, debug or silent (stderr)' })
         .example('$0 mover serve --config mover.json', 'the configured front end and backends')
         .example('$0 mover serve --backend 127.0.0.1:3261 --portal 127.0.0.1:3260', 'every LU of one portal'),
-    handler: async (argv) => {
-      let release: () => void = () => undefined;
-      const stop = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      const onSignal = (): void => release();
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
-      try {
-        await moverServe(argv, io, stop);
-      } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-      }
-    },
+    handler: (argv) => untilSignal((stop) => moverServe(argv, io, stop)),
   };
   const config: CommandModule<object, { config?: string }> = {
     command: 'config',

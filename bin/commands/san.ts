@@ -22,6 +22,7 @@ import {
   type SanConfig,
 } from '../../emulator/san';
 import { type Io, UsageError } from '../usage';
+import { untilSignal } from './until-signal';
 
 export const DEFAULT_TARGET = DEFAULT_TARGET_IQN;
 
@@ -183,21 +184,7 @@ export function sanVerb(io: Io): CommandModule {
           'a configured SAN whose data survives restarts',
         )
         .example('$0 san up --size 1G --portal 127.0.0.1:3260', 'quick mode: one 1 GiB memory disk'),
-    handler: async (argv) => {
-      let release: () => void = () => undefined;
-      const stop = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      const onSignal = (): void => release();
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
-      try {
-        await sanUp(argv, io, stop);
-      } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-      }
-    },
+    handler: (argv) => untilSignal((stop) => sanUp(argv, io, stop)),
   };
   const config: CommandModule<object, ConfigArgs> = {
     command: 'config',
