@@ -19,8 +19,15 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { encodeExtendedCopy } from '../cdb/xcopy/extended-copy';
-import { encodeExtendedCopyParameterList, LIST_ID_USAGE } from '../cdb/xcopy/parameter-list';
+import {
+  blockToBlock,
+  blockToStream,
+  extendedCopyCdb,
+  extendedCopyParameterList,
+  naaBlockTarget,
+  naaStreamTarget,
+} from '../cdb/xcopy/build';
+import { LIST_ID_USAGE } from '../cdb/xcopy/parameter-list';
 import type { SegmentDescriptor } from '../cdb/xcopy/segment-descriptor';
 import type { TargetDescriptor } from '../cdb/xcopy/target-descriptor';
 import { openFileDisk } from '../emulator/devices/disk';
@@ -79,24 +86,6 @@ function exec(file: string, args: string[]): Promise<void> {
   });
 }
 
-function e4(naa: Buffer, pdt: 0 | 1): TargetDescriptor {
-  return {
-    kind: 'identification',
-    luIdType: 0,
-    nul: false,
-    peripheralDeviceType: pdt,
-    relativeInitiatorPortIdentifier: 0,
-    codeSet: 1,
-    association: 0,
-    designatorType: 3,
-    designator: naa,
-    deviceTypeParameters:
-      pdt === 1
-        ? { kind: 'stream', pad: false, fixed: false, streamBlockLength: 0 }
-        : { kind: 'block', pad: false, diskBlockLength: 0 },
-  };
-}
-
 /** Segments covering `blocks` blocks from LBA 0, SEGMENT_BLOCKS at a time. */
 function segmentsFor(
   blocks: number,
@@ -109,15 +98,7 @@ function segmentsFor(
 }
 
 function parameterList(targets: TargetDescriptor[], segments: SegmentDescriptor[]): Buffer {
-  return encodeExtendedCopyParameterList({
-    listIdentifier: 0,
-    str: false,
-    listIdUsage: LIST_ID_USAGE.none,
-    priority: 0,
-    targetDescriptors: targets,
-    segmentDescriptors: segments,
-    inlineData: Buffer.alloc(0),
-  });
+  return extendedCopyParameterList({ listIdUsage: LIST_ID_USAGE.none, targets, segments });
 }
 
 /** A raw image of random data (FileBlockStore layout; tgt and dd read the raw file). */
@@ -178,19 +159,10 @@ async function partA(print: Print, bytes: number, runs: number, dir: string): Pr
   resolver.register('tape', tape);
   const cm = new CopyManager({ self: disk, resolver });
   const list = parameterList(
-    [e4(disk.identity.naa, 0), e4(tape.identity.naa, 1)],
-    segmentsFor(bytes / BLOCK, (lba, n) => ({
-      kind: 'blockToStream',
-      descriptorTypeCode: 0x00,
-      cat: false,
-      sourceCscdDescriptorId: 0,
-      destinationCscdDescriptorId: 1,
-      streamDeviceTransferLength: TAPE_BLOCK,
-      blockDeviceNumberOfBlocks: n,
-      blockDeviceLogicalBlockAddress: lba,
-    })),
+    [naaBlockTarget(disk.identity.naa), naaStreamTarget(tape.identity.naa)],
+    segmentsFor(bytes / BLOCK, (lba, n) => blockToStream(0, 1, n, lba, TAPE_BLOCK)),
   );
-  const cdb = encodeExtendedCopy({ parameterListLength: list.length, control: 0 });
+  const cdb = extendedCopyCdb(list.length);
   const cartridge = path.join(dir, 'bench.vtape');
   const ddOut = path.join(dir, 'dd.out');
   const mover: Throughput[] = [];
@@ -392,20 +364,10 @@ async function roundB(o: {
       return Buffer.from(b.naa, 'hex');
     };
     const list = parameterList(
-      [e4(naaOf(1), 0), e4(naaOf(2), 0)],
-      segmentsFor(o.bytes / BLOCK, (lba, n) => ({
-        kind: 'blockToBlock',
-        descriptorTypeCode: 0x02,
-        dc: false,
-        cat: false,
-        sourceCscdDescriptorId: 0,
-        destinationCscdDescriptorId: 1,
-        blockDeviceNumberOfBlocks: n,
-        sourceBlockDeviceLogicalBlockAddress: lba,
-        destinationBlockDeviceLogicalBlockAddress: lba,
-      })),
+      [naaBlockTarget(naaOf(1)), naaBlockTarget(naaOf(2))],
+      segmentsFor(o.bytes / BLOCK, (lba, n) => blockToBlock(0, 1, n, lba, lba)),
     );
-    const cdb = encodeExtendedCopy({ parameterListLength: list.length, control: 0 });
+    const cdb = extendedCopyCdb(list.length);
     const c = await IscsiTransport.open(`iscsi://${router.ready.portal}/${router.ready.target}/0`);
     client = c;
     for (let i = 0; i < 4; i++)

@@ -106,7 +106,7 @@ export const DISK_CHECKS: CheckSpec[] = [
         {
           listIdentifier: id,
           targets: [blockTarget(src), blockTarget(dst)],
-          segments: [blockToBlock(0, 1, bytes / src.io.blockLength, placed.lba, dstLba, true)],
+          segments: [blockToBlock(0, 1, bytes / src.io.blockLength, placed.lba, dstLba, { hold: true })],
         },
         '0Dh',
       );
@@ -129,7 +129,7 @@ export const DISK_CHECKS: CheckSpec[] = [
         {
           listIdentifier: id,
           targets: [blockTarget(disk), streamTarget(tape)],
-          segments: [verifyCscd(0), verifyCscd(1)],
+          segments: [verifyCscd(0, { tur: true }), verifyCscd(1, { tur: true })],
         },
         '07h',
       );

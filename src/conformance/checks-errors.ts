@@ -16,6 +16,7 @@ import {
   extendedCopyCdb,
   blockToBlock,
   identification,
+  naaBlockTarget,
   parameterList,
   streamTarget,
   verifyCscd,
@@ -194,7 +195,7 @@ export const ERROR_CHECKS: CheckSpec[] = [
       const list = parameterList({
         listIdentifier: ctx.nextListId(),
         targets: [streamTarget(tape, { fixed: true, streamBlockLength: 1 })],
-        segments: [verifyCscd(0)],
+        segments: [verifyCscd(0, { tur: true })],
       });
       // The codec refuses to build the invalid descriptor: clear STREAM BLOCK LENGTH (bytes 29-31).
       list.writeUIntBE(0, HEADER + 29, 3);
@@ -227,18 +228,7 @@ export const ERROR_CHECKS: CheckSpec[] = [
     run: async (ctx) => {
       ctx.needCodes(0x02, 0xe4);
       const dst = ctx.needDestination();
-      const stranger: TargetDescriptor = {
-        kind: 'identification',
-        luIdType: 0,
-        nul: false,
-        peripheralDeviceType: 0,
-        relativeInitiatorPortIdentifier: 0,
-        codeSet: 1,
-        association: 0,
-        designatorType: 3,
-        designator: strangerDesignator(),
-        deviceTypeParameters: { kind: 'block', pad: false, diskBlockLength: 0 },
-      };
+      const stranger = naaBlockTarget(strangerDesignator());
       const dstLba = await clearDestination(ctx, dst.io.blockLength);
       const a = await ctx.copy({
         listIdentifier: ctx.nextListId(),

@@ -9,7 +9,7 @@ import { SenseError } from '../../cdb/errors';
 import type { CheckSpec } from './check';
 import { AREA, expectSense, MiB, PROGRESS_BYTES, type RunContext } from './context';
 import { clearDestination, commonBytes, expectOnDisk, lbaAt, placeSource } from './data';
-import { blockTarget, blockToBlock } from './lists';
+import { blockTarget, blockToBlock, naaBlockTarget } from './lists';
 import { GOOD, statusText } from './scsi';
 import { CheckFailure, NotAdvertised } from './types';
 
@@ -93,21 +93,7 @@ export const RESULT_CHECKS: CheckSpec[] = [
       const id = ctx.nextListId();
       const failed = await ctx.copy({
         listIdentifier: id,
-        targets: [
-          {
-            kind: 'identification',
-            luIdType: 0,
-            nul: false,
-            peripheralDeviceType: 0,
-            relativeInitiatorPortIdentifier: 0,
-            codeSet: 1,
-            association: 0,
-            designatorType: 3,
-            designator: strangerNaa(),
-            deviceTypeParameters: { kind: 'block', pad: false, diskBlockLength: 0 },
-          },
-          blockTarget(dst),
-        ],
+        targets: [naaBlockTarget(strangerNaa()), blockTarget(dst)],
         segments: [blockToBlock(0, 1, 1, 0n, lbaAt(dst, AREA.destination))],
       });
       if (failed.status === GOOD) throw new CheckFailure('a copy from a LU nobody has completed with GOOD');

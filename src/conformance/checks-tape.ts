@@ -61,7 +61,7 @@ async function diskToTape(ctx: RunContext, hold: boolean): Promise<string> {
     {
       listIdentifier: id,
       targets: [blockTarget(disk), streamTarget(tape)],
-      segments: [blockToStream(0, 1, bytes / disk.io.blockLength, placed.lba, 2048, hold)],
+      segments: [blockToStream(0, 1, bytes / disk.io.blockLength, placed.lba, 2048, { hold })],
     },
     hold ? '0Bh' : '00h',
   );
@@ -91,7 +91,7 @@ async function tapeToDisk(ctx: RunContext, hold: boolean): Promise<string> {
     {
       listIdentifier: id,
       targets: [streamTarget(tape), blockTarget(dst)],
-      segments: [streamToBlock(0, 1, all.length / dst.io.blockLength, dstLba, 2048, hold)],
+      segments: [streamToBlock(0, 1, all.length / dst.io.blockLength, dstLba, 2048, { hold })],
     },
     hold ? '0Ch' : '01h',
   );
@@ -120,7 +120,7 @@ async function tapeToNull(ctx: RunContext, hold: boolean): Promise<string> {
     {
       listIdentifier: id,
       targets: [streamTarget(tape)],
-      segments: [streamToStream(0, NULL_STREAM, 1000, 1000, 3000, hold)],
+      segments: [streamToStream(0, NULL_STREAM, 1000, 1000, 3000, { hold })],
     },
     hold ? '0Eh' : '03h',
   );
@@ -142,7 +142,11 @@ async function tapeToDiscard(ctx: RunContext, hold: boolean): Promise<string> {
   await tape.io.prepare(data);
   const id = ctx.nextListId();
   await ctx.copyGood(
-    { listIdentifier: id, targets: [streamTarget(tape)], segments: [streamToDiscard(0, 512, 1024, hold)] },
+    {
+      listIdentifier: id,
+      targets: [streamTarget(tape)],
+      segments: [streamToDiscard(0, 512, 1024, { hold })],
+    },
     hold ? '0Fh' : '06h',
   );
   await tape.io.expectObjects([data[2], 'EOD'], 'tape position after the copy');

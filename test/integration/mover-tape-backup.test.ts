@@ -102,7 +102,7 @@ describe('backup sets on tape and restore', () => {
       targets: [tapeTarget(san.tape0, { pad: true }), diskTargetOf(san.dst)],
       segments: [
         space(0, SpaceCode.FILEMARKS, 1),
-        streamToDiscard(0, 128, 128, true),
+        streamToDiscard(0, 128, 128, { hold: true }),
         streamToBlock(0, 1, 200, 5000n, 32768),
         space(0, SpaceCode.FILEMARKS, 1),
       ],

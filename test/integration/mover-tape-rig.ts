@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { decodeSense, isFixedSense, type SenseData } from '../../cdb/spc/sense';
+import { naaBlockTarget, naaStreamTarget } from '../../cdb/xcopy/build';
 import { decodeCopyStatus, type CopyStatus } from '../../cdb/xcopy/copy-status';
 import {
   decodeFailedSegmentDetails,
@@ -23,7 +24,7 @@ import { Cartridge, type CreateOptions } from '../../emulator/tape';
 import { InProcessTransport } from '../../targets/inprocess-transport';
 import type { ScsiResult } from '../../targets/transport';
 import { CARTRIDGE, drainUnitAttentions, Tape, tempDir } from '../conformance/ssc/support';
-import { naaTarget, nexus, paramList, rcrCdb, resolverFor, run, xcopyCdb } from '../unit/mover/helpers';
+import { nexus, paramList, rcrCdb, resolverFor, run, xcopyCdb } from '../unit/mover/helpers';
 import { XcopyDisk } from '../unit/mover/xcopy-disk';
 
 export const MiB = 1024 * 1024;
@@ -123,117 +124,25 @@ export async function tapeSan(
 
 // ---- descriptors ------------------------------------------------------------------------------------
 
+export {
+  blockToStream,
+  inlineToStream,
+  locate,
+  space,
+  streamToBlock,
+  streamToDiscard,
+  writeFilemarks,
+} from '../../cdb/xcopy/build';
+
 export function tapeTarget(
   t: TapeUnit,
   o: { fixed?: boolean; streamBlockLength?: number; pad?: boolean } = {},
 ): TargetDescriptor {
-  return naaTarget(t.lu.identity.naa, {
-    pdt: 1,
-    fixed: o.fixed ?? false,
-    streamBlockLength: o.streamBlockLength ?? 0,
-    pad: o.pad ?? false,
-  });
+  return naaStreamTarget(t.lu.identity.naa, o);
 }
 
 export function diskTargetOf(d: DiskDevice, o: { pad?: boolean } = {}): TargetDescriptor {
-  return naaTarget(d.identity.naa, { pdt: 0, pad: o.pad ?? false });
-}
-
-export function blockToStream(
-  src: number,
-  dst: number,
-  blocks: number,
-  lba: bigint,
-  transferLength: number,
-  o: { cat?: boolean; hold?: boolean } = {},
-): SegmentDescriptor {
-  return {
-    kind: 'blockToStream',
-    descriptorTypeCode: o.hold === true ? 0x0b : 0x00,
-    cat: o.cat ?? false,
-    sourceCscdDescriptorId: src,
-    destinationCscdDescriptorId: dst,
-    streamDeviceTransferLength: transferLength,
-    blockDeviceNumberOfBlocks: blocks,
-    blockDeviceLogicalBlockAddress: lba,
-  };
-}
-
-export function streamToBlock(
-  src: number,
-  dst: number,
-  blocks: number,
-  lba: bigint,
-  transferLength: number,
-  o: { cat?: boolean; hold?: boolean } = {},
-): SegmentDescriptor {
-  return {
-    kind: 'streamToBlock',
-    descriptorTypeCode: o.hold === true ? 0x0c : 0x01,
-    cat: o.cat ?? false,
-    sourceCscdDescriptorId: src,
-    destinationCscdDescriptorId: dst,
-    streamDeviceTransferLength: transferLength,
-    blockDeviceNumberOfBlocks: blocks,
-    blockDeviceLogicalBlockAddress: lba,
-  };
-}
-
-export function writeFilemarks(dst: number, count: number, wImmed = false): SegmentDescriptor {
-  return {
-    kind: 'writeFilemarks',
-    descriptorTypeCode: 0x10,
-    destinationCscdDescriptorId: dst,
-    wImmed,
-    filemarkCount: count,
-  };
-}
-
-export function space(dst: number, code: number, count: number): SegmentDescriptor {
-  return { kind: 'space', descriptorTypeCode: 0x11, destinationCscdDescriptorId: dst, code, count };
-}
-
-export function locate(dst: number, logicalObjectIdentifier: number): SegmentDescriptor {
-  return {
-    kind: 'locate',
-    descriptorTypeCode: 0x12,
-    destinationCscdDescriptorId: dst,
-    logicalObjectIdentifier,
-  };
-}
-
-export function inlineToStream(
-  dst: number,
-  transferLength: number,
-  offset: number,
-  bytes: number,
-  o: { cat?: boolean } = {},
-): SegmentDescriptor {
-  return {
-    kind: 'inlineToStream',
-    descriptorTypeCode: 0x04,
-    cat: o.cat ?? false,
-    destinationCscdDescriptorId: dst,
-    streamDeviceTransferLength: transferLength,
-    inlineDataOffset: offset,
-    inlineDataNumberOfBytes: bytes,
-  };
-}
-
-export function streamToDiscard(
-  src: number,
-  transferLength: number,
-  bytes: number,
-  hold = false,
-): SegmentDescriptor {
-  return {
-    kind: 'streamToDiscard',
-    descriptorTypeCode: hold ? 0x0f : 0x06,
-    cat: false,
-    sourceCscdDescriptorId: src,
-    streamDeviceTransferLength: transferLength,
-    numberOfBytes: bytes,
-  };
+  return naaBlockTarget(d.identity.naa, o);
 }
 
 // ---- commands -----------------------------------------------------------------------------------------

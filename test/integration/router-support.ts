@@ -1,5 +1,5 @@
 // Shared pieces of the router mover tests (test/integration/router-*.test.ts and
-// test/interop/router-*.test.ts): EXTENDED COPY parameter lists built with the cdb/xcopy encoders,
+// test/interop/router-*.test.ts): EXTENDED COPY parameter lists built with cdb/xcopy/build.ts,
 // a front-end client that sends them to the router's copy manager LU over our initiator and reads
 // RECEIVE COPY RESULTS, COPY ABORTED sense decoding, plain tape I/O (REWIND, READ(6)), a backend
 // target server with a tape drive on a fresh cartridge, and a TCP proxy whose connections a test can
@@ -12,9 +12,14 @@ import { decodeSense, isFixedSense, type SenseData } from '../../cdb/spc/sense';
 import { encodeRead6 } from '../../cdb/ssc/read6';
 import { encodeRewind } from '../../cdb/ssc/rewind';
 import { decodeCopyStatus, transferCountBytes, type CopyStatus } from '../../cdb/xcopy/copy-status';
-import { encodeExtendedCopy } from '../../cdb/xcopy/extended-copy';
-import { encodeExtendedCopyParameterList, LIST_ID_USAGE } from '../../cdb/xcopy/parameter-list';
-import { encodeReceiveCopyResults, RCR_SERVICE_ACTION } from '../../cdb/xcopy/receive-copy-results';
+import {
+  extendedCopyCdb,
+  naaBlockTarget,
+  naaStreamTarget,
+  receiveCopyResultsCdb,
+  space,
+} from '../../cdb/xcopy/build';
+import { RCR_SERVICE_ACTION } from '../../cdb/xcopy/receive-copy-results';
 import type { SegmentDescriptor } from '../../cdb/xcopy/segment-descriptor';
 import type { TargetDescriptor } from '../../cdb/xcopy/target-descriptor';
 import { TapeDevice } from '../../emulator/devices/tape';
@@ -31,139 +36,28 @@ export const CHECK_CONDITION = 0x02;
 
 // ---- descriptors ---------------------------------------------------------------------------------
 
+export {
+  blockToBlock,
+  blockToStream,
+  extendedCopyParameterList as parameterList,
+  inlineToStream,
+  streamToBlock,
+  writeFilemarks,
+} from '../../cdb/xcopy/build';
+
 /** E4h identification descriptor naming an LU by an NAA designator (hex), LU association. */
 export function e4(
   naaHex: string,
   pdt: 0 | 1,
   o: { pad?: boolean; fixed?: boolean; streamBlockLength?: number } = {},
 ): TargetDescriptor {
-  return {
-    kind: 'identification',
-    luIdType: 0,
-    nul: false,
-    peripheralDeviceType: pdt,
-    relativeInitiatorPortIdentifier: 0,
-    codeSet: 1,
-    association: 0,
-    designatorType: 3,
-    designator: Buffer.from(naaHex, 'hex'),
-    deviceTypeParameters:
-      pdt === 1
-        ? {
-            kind: 'stream',
-            pad: o.pad ?? false,
-            fixed: o.fixed ?? false,
-            streamBlockLength: o.streamBlockLength ?? 0,
-          }
-        : { kind: 'block', pad: o.pad ?? false, diskBlockLength: 0 },
-  };
-}
-
-export function blockToStream(
-  src: number,
-  dst: number,
-  blocks: number,
-  lba: bigint,
-  transferLength: number,
-): SegmentDescriptor {
-  return {
-    kind: 'blockToStream',
-    descriptorTypeCode: 0x00,
-    cat: false,
-    sourceCscdDescriptorId: src,
-    destinationCscdDescriptorId: dst,
-    streamDeviceTransferLength: transferLength,
-    blockDeviceNumberOfBlocks: blocks,
-    blockDeviceLogicalBlockAddress: lba,
-  };
-}
-
-export function streamToBlock(
-  src: number,
-  dst: number,
-  blocks: number,
-  lba: bigint,
-  transferLength: number,
-): SegmentDescriptor {
-  return {
-    kind: 'streamToBlock',
-    descriptorTypeCode: 0x01,
-    cat: false,
-    sourceCscdDescriptorId: src,
-    destinationCscdDescriptorId: dst,
-    streamDeviceTransferLength: transferLength,
-    blockDeviceNumberOfBlocks: blocks,
-    blockDeviceLogicalBlockAddress: lba,
-  };
-}
-
-export function blockToBlock(
-  src: number,
-  dst: number,
-  blocks: number,
-  srcLba: bigint,
-  dstLba: bigint,
-): SegmentDescriptor {
-  return {
-    kind: 'blockToBlock',
-    descriptorTypeCode: 0x02,
-    dc: false,
-    cat: false,
-    sourceCscdDescriptorId: src,
-    destinationCscdDescriptorId: dst,
-    blockDeviceNumberOfBlocks: blocks,
-    sourceBlockDeviceLogicalBlockAddress: srcLba,
-    destinationBlockDeviceLogicalBlockAddress: dstLba,
-  };
-}
-
-export function inlineToStream(
-  dst: number,
-  transferLength: number,
-  offset: number,
-  bytes: number,
-): SegmentDescriptor {
-  return {
-    kind: 'inlineToStream',
-    descriptorTypeCode: 0x04,
-    cat: false,
-    destinationCscdDescriptorId: dst,
-    streamDeviceTransferLength: transferLength,
-    inlineDataOffset: offset,
-    inlineDataNumberOfBytes: bytes,
-  };
-}
-
-export function writeFilemarks(dst: number, count: number): SegmentDescriptor {
-  return {
-    kind: 'writeFilemarks',
-    descriptorTypeCode: 0x10,
-    destinationCscdDescriptorId: dst,
-    wImmed: false,
-    filemarkCount: count,
-  };
+  const naa = Buffer.from(naaHex, 'hex');
+  return pdt === 1 ? naaStreamTarget(naa, o) : naaBlockTarget(naa, { pad: o.pad });
 }
 
 /** 11h SPACE, code 0 (logical blocks). */
 export function spaceBlocks(dst: number, count: number): SegmentDescriptor {
-  return { kind: 'space', descriptorTypeCode: 0x11, destinationCscdDescriptorId: dst, code: 0, count };
-}
-
-export function parameterList(o: {
-  listIdentifier: number;
-  targets: TargetDescriptor[];
-  segments: SegmentDescriptor[];
-  inline?: Buffer;
-}): Buffer {
-  return encodeExtendedCopyParameterList({
-    listIdentifier: o.listIdentifier,
-    str: false,
-    listIdUsage: LIST_ID_USAGE.hold,
-    priority: 0,
-    targetDescriptors: o.targets,
-    segmentDescriptors: o.segments,
-    inlineData: o.inline ?? Buffer.alloc(0),
-  });
+  return space(dst, 0, count);
 }
 
 // ---- the front end ---------------------------------------------------------------------------------
@@ -181,7 +75,7 @@ export class CopyManagerClient {
 
   extendedCopy(list: Buffer, timeoutMs = 120000): Promise<ScsiResult> {
     return this.t.execute({
-      cdb: encodeExtendedCopy({ parameterListLength: list.length, control: 0 }),
+      cdb: extendedCopyCdb(list.length),
       dataOut: list,
       timeoutMs,
     });
@@ -189,12 +83,7 @@ export class CopyManagerClient {
 
   async copyStatus(listIdentifier: number): Promise<CopyStatus & { bytes: bigint }> {
     const r = await this.t.execute({
-      cdb: encodeReceiveCopyResults({
-        serviceAction: RCR_SERVICE_ACTION.copyStatus,
-        listIdentifier,
-        allocationLength: 64,
-        control: 0,
-      }),
+      cdb: receiveCopyResultsCdb(RCR_SERVICE_ACTION.copyStatus, listIdentifier, 64),
       dataInLength: 64,
       timeoutMs: 10000,
     });

@@ -1,10 +1,13 @@
-// Shared helpers of the mover tests: real RAM-disk LUs, EXTENDED COPY parameter lists built with the
-// cdb/xcopy encoders, CDBs, and sense decoding.
+// Shared helpers of the mover tests: real RAM-disk LUs, EXTENDED COPY parameter lists and CDBs built
+// with cdb/xcopy/build.ts (under the short names the tests use), and sense decoding.
 import { decodeSense, type SenseData } from '../../../cdb/spc/sense';
-import { encodeExtendedCopy } from '../../../cdb/xcopy/extended-copy';
-import { encodeExtendedCopyParameterList, LIST_ID_USAGE } from '../../../cdb/xcopy/parameter-list';
-import { encodeReceiveCopyResults, type RcrServiceAction } from '../../../cdb/xcopy/receive-copy-results';
-import type { SegmentDescriptor } from '../../../cdb/xcopy/segment-descriptor';
+import {
+  extendedCopyCdb,
+  naaBlockTarget,
+  naaStreamTarget,
+  receiveCopyResultsCdb,
+} from '../../../cdb/xcopy/build';
+import type { RcrServiceAction } from '../../../cdb/xcopy/receive-copy-results';
 import type { TargetDescriptor } from '../../../cdb/xcopy/target-descriptor';
 import { createRamDisk, type DiskDevice } from '../../../emulator/devices/disk';
 import type { ItNexus, LogicalUnit, LuResponse } from '../../../emulator/lu';
@@ -29,75 +32,35 @@ export function ramDisk(id: string, sizeBytes = 4 * 1024 * 1024, blockSize = 512
 export function naaTarget(
   naa: Buffer,
   o: {
-    pdt?: number;
+    pdt?: 0 | 1;
     diskBlockLength?: number;
     pad?: boolean;
     fixed?: boolean;
     streamBlockLength?: number;
-    nul?: boolean;
   } = {},
 ): TargetDescriptor {
-  const pdt = o.pdt ?? 0;
-  return {
-    kind: 'identification',
-    luIdType: 0,
-    nul: o.nul ?? false,
-    peripheralDeviceType: pdt,
-    relativeInitiatorPortIdentifier: 0,
-    codeSet: 1,
-    association: 0,
-    designatorType: 3,
-    designator: naa,
-    deviceTypeParameters:
-      pdt === 1
-        ? {
-            kind: 'stream',
-            pad: o.pad ?? false,
-            fixed: o.fixed ?? false,
-            streamBlockLength: o.streamBlockLength ?? 0,
-          }
-        : { kind: 'block', pad: o.pad ?? false, diskBlockLength: o.diskBlockLength ?? 0 },
-  };
+  return o.pdt === 1 ? naaStreamTarget(naa, o) : naaBlockTarget(naa, o);
 }
 
 export function diskTarget(
   d: DiskDevice,
   o: { diskBlockLength?: number; pad?: boolean } = {},
 ): TargetDescriptor {
-  return naaTarget(d.identity.naa, { pdt: 0, ...o });
+  return naaBlockTarget(d.identity.naa, o);
 }
 
-export interface ListOptions {
-  listIdentifier?: number;
-  listIdUsage?: number;
-  targets: TargetDescriptor[];
-  segments: SegmentDescriptor[];
-  inline?: Buffer;
-  priority?: number;
-}
-
-export function paramList(o: ListOptions): Buffer {
-  return encodeExtendedCopyParameterList({
-    listIdentifier: o.listIdentifier ?? 0,
-    str: false,
-    listIdUsage: o.listIdUsage ?? LIST_ID_USAGE.hold,
-    priority: o.priority ?? 0,
-    targetDescriptors: o.targets,
-    segmentDescriptors: o.segments,
-    inlineData: o.inline ?? Buffer.alloc(0),
-  });
-}
-
-export function xcopyCdb(parameterListLength: number): Buffer {
-  return encodeExtendedCopy({ parameterListLength, control: 0 });
-}
+export {
+  blockToBlock as b2b,
+  extendedCopyCdb as xcopyCdb,
+  extendedCopyParameterList as paramList,
+} from '../../../cdb/xcopy/build';
 
 export function rcrCdb(
   serviceAction: RcrServiceAction,
   listIdentifier: number,
   allocationLength = 0x10000,
 ): Buffer {
-  return encodeReceiveCopyResults({ serviceAction, listIdentifier, allocationLength, control: 0 });
+  return receiveCopyResultsCdb(serviceAction, listIdentifier, allocationLength);
 }
 
 export function ctx(
@@ -111,28 +74,7 @@ export function ctx(
 
 /** EXTENDED COPY context for a parameter list. */
 export function xcopy(list: Buffer, n: ItNexus = nexus(), signal?: AbortSignal): CopyCommandContext {
-  return ctx(xcopyCdb(list.length), list, n, signal);
-}
-
-export function b2b(
-  src: number,
-  dst: number,
-  blocks: number,
-  srcLba: bigint,
-  dstLba: bigint,
-  o: { dc?: boolean; cat?: boolean; hold?: boolean } = {},
-): SegmentDescriptor {
-  return {
-    kind: 'blockToBlock',
-    descriptorTypeCode: o.hold === true ? 0x0d : 0x02,
-    dc: o.dc ?? false,
-    cat: o.cat ?? false,
-    sourceCscdDescriptorId: src,
-    destinationCscdDescriptorId: dst,
-    blockDeviceNumberOfBlocks: blocks,
-    sourceBlockDeviceLogicalBlockAddress: srcLba,
-    destinationBlockDeviceLogicalBlockAddress: dstLba,
-  };
+  return ctx(extendedCopyCdb(list.length), list, n, signal);
 }
 
 let tag = 1000;

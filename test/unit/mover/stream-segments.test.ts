@@ -3,6 +3,7 @@
 // 08h, 09h, 0Bh, 0Ch, 0Eh, 0Fh, 07h, 10h, 11h, 12h, 14h; fixed and variable mode; CAT/PAD between
 // block and stream devices; tape conditions (ILI, filemark, early warning, VOLUME OVERFLOW).
 import { decodeSense } from '../../../cdb/spc/sense';
+import { blockToStream, naaStreamTarget, streamToBlock } from '../../../cdb/xcopy/build';
 import { decodeCopyStatus } from '../../../cdb/xcopy/copy-status';
 import { decodeReceiveData } from '../../../cdb/xcopy/receive-data';
 import type { SegmentDescriptor } from '../../../cdb/xcopy/segment-descriptor';
@@ -14,7 +15,6 @@ import {
   ctx,
   diskTarget,
   kcq,
-  naaTarget,
   nexus,
   paramList,
   pattern,
@@ -41,12 +41,7 @@ function tapeTarget(
   name: string,
   o: { fixed?: boolean; streamBlockLength?: number; pad?: boolean } = {},
 ): TargetDescriptor {
-  return naaTarget(naaId(name), {
-    pdt: 1,
-    fixed: o.fixed ?? false,
-    streamBlockLength: o.streamBlockLength ?? 0,
-    pad: o.pad ?? false,
-  });
+  return naaStreamTarget(naaId(name), o);
 }
 
 function setup(responders: Record<string, Responder> = {}) {
@@ -79,46 +74,6 @@ function status(cm: CopyManager, id = 1) {
 function heldData(cm: CopyManager, id = 1): Buffer {
   return decodeReceiveData(cm.receiveCopyResults(ctx(rcrCdb(1, id), Buffer.alloc(0), I1)).dataIn as Buffer)
     .heldData;
-}
-
-function blockToStream(
-  src: number,
-  dst: number,
-  blocks: number,
-  lba: bigint,
-  transferLength: number,
-  o: { cat?: boolean; hold?: boolean } = {},
-): SegmentDescriptor {
-  return {
-    kind: 'blockToStream',
-    descriptorTypeCode: o.hold === true ? 0x0b : 0x00,
-    cat: o.cat ?? false,
-    sourceCscdDescriptorId: src,
-    destinationCscdDescriptorId: dst,
-    streamDeviceTransferLength: transferLength,
-    blockDeviceNumberOfBlocks: blocks,
-    blockDeviceLogicalBlockAddress: lba,
-  };
-}
-
-function streamToBlock(
-  src: number,
-  dst: number,
-  blocks: number,
-  lba: bigint,
-  transferLength: number,
-  o: { hold?: boolean } = {},
-): SegmentDescriptor {
-  return {
-    kind: 'streamToBlock',
-    descriptorTypeCode: o.hold === true ? 0x0c : 0x01,
-    cat: false,
-    sourceCscdDescriptorId: src,
-    destinationCscdDescriptorId: dst,
-    streamDeviceTransferLength: transferLength,
-    blockDeviceNumberOfBlocks: blocks,
-    blockDeviceLogicalBlockAddress: lba,
-  };
 }
 
 const WFM0 = '10 00 00 00 00 00';
