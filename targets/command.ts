@@ -56,7 +56,8 @@ export interface RunOptions {
 }
 
 /** Sense key of fixed or descriptor sense bytes, without a full decode. */
-function senseKeyOf(sense: Buffer): number | undefined {
+/** SENSE KEY of fixed or descriptor sense data without decoding the rest; undefined when not sense. */
+export function senseKeyOf(sense: Buffer): number | undefined {
   if (sense.length < 3) return undefined;
   const code = sense[0] & 0x7f;
   if (code === 0x70 || code === 0x71) return sense[2] & 0x0f;

@@ -11,6 +11,7 @@ import { conformanceVerb } from './conformance';
 import { tapeVerb } from './tape';
 import { changerVerb } from './changer';
 import { moverVerb } from './mover';
+import { xcopyVerb } from './xcopy';
 import type { Io } from '../usage';
 
 export type VerbFactory = (io: Io) => CommandModule;
@@ -28,4 +29,5 @@ export const VERBS: VerbFactory[] = [
   tapeVerb,
   changerVerb,
   moverVerb,
+  xcopyVerb,
 ];

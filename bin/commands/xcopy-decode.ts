@@ -172,7 +172,7 @@ function readInput(path: string): Buffer {
 }
 
 /** A file of hex text (spaces, commas, colons, 0x allowed) or else raw binary. */
-function listBytes(path: string): Buffer {
+export function listBytes(path: string): Buffer {
   const raw = readInput(path);
   const text = raw.toString('latin1');
   return /^[\s0-9a-fA-Fx,:]*[0-9a-fA-F][\s0-9a-fA-Fx,:]*$/.test(text) ? parseHex([text]) : raw;

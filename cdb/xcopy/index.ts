@@ -1,6 +1,7 @@
 // XCOPY command set: EXTENDED COPY(LID1) and the LID1 RECEIVE COPY RESULTS service actions, their
 // parameter list and response codecs. Registry of CDB codecs and table of every decoder.
 import type { CommandCodec, DecoderTable } from '../command';
+import { decodeCopyAbortedSense } from './copy-aborted';
 import { decodeCopyStatus } from './copy-status';
 import {
   EXTENDED_COPY,
@@ -22,6 +23,7 @@ import { decodeReceiveData } from './receive-data';
 import { decodeSegmentDescriptor } from './segment-descriptor';
 import { decodeTargetDescriptor } from './target-descriptor';
 
+export * from './copy-aborted';
 export * from './copy-status';
 export * from './descriptor-codes';
 export * from './extended-copy';
@@ -73,4 +75,5 @@ export const DECODERS: DecoderTable = {
   'xcopy.receiveData': decodeReceiveData,
   'xcopy.operatingParameters': decodeOperatingParameters,
   'xcopy.failedSegmentDetails': decodeFailedSegmentDetails,
+  'xcopy.copyAbortedSense': decodeCopyAbortedSense,
 };
