@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { decodeSense, isFixedSense, type SenseData } from '../../cdb/spc/sense';
 import { naaBlockTarget, naaStreamTarget } from '../../cdb/xcopy/build';
+import { decodeCopyAbortedSense } from '../../cdb/xcopy/copy-aborted';
 import { decodeCopyStatus, type CopyStatus } from '../../cdb/xcopy/copy-status';
 import {
   decodeFailedSegmentDetails,
@@ -280,26 +281,25 @@ export interface CopyAbortedView {
 
 /** Decode fixed-format COPY ABORTED sense the way the mover builds it (SPC-3 layout, copy-sense.ts). */
 export function copyAborted(sense: Buffer): CopyAbortedView {
-  const s = decodeSense(sense);
-  if (!isFixedSense(s)) throw new Error('expected fixed-format sense');
+  const d = decodeCopyAbortedSense(sense);
+  if (!isFixedSense(d.sense)) throw new Error('expected fixed-format sense');
   const h = (n: number): string => n.toString(16).padStart(2, '0');
-  const csi = Number(s.commandSpecificInformation);
-  const srcOffset = (csi >>> 24) & 0xff;
-  const dstOffset = (csi >>> 16) & 0xff;
-  const view: CopyAbortedView = { kcq: `${h(s.senseKey)}/${h(s.asc)}/${h(s.ascq)}`, segment: csi & 0xffff };
-  if (s.senseKeySpecific?.kind === 'segmentPointer') {
+  const view: CopyAbortedView = {
+    kcq: `${h(d.senseKey)}/${h(d.asc)}/${h(d.ascq)}`,
+    segment: d.segmentNumber ?? -1,
+  };
+  if (d.segmentPointer !== undefined) {
     view.pointer = {
-      segmentDescriptor: s.senseKeySpecific.segmentDescriptor,
-      field: s.senseKeySpecific.fieldPointer,
+      segmentDescriptor: d.segmentPointer.segmentDescriptor,
+      field: d.segmentPointer.fieldPointer,
     };
   }
-  const offset = srcOffset !== 0 ? srcOffset : dstOffset;
-  if (offset !== 0) {
-    const forwarded = sense.subarray(offset + 1, 8 + sense[7]);
+  const f = d.forwarded[0];
+  if (f !== undefined && f.source !== 'unknown') {
     view.forwarded = {
-      role: srcOffset !== 0 ? 'source' : 'destination',
-      status: sense[offset],
-      ...(forwarded.length > 0 ? { sense: decodeSense(forwarded) } : {}),
+      role: f.source,
+      status: f.status,
+      ...(f.sense.length > 0 ? { sense: decodeSense(f.sense) } : {}),
     };
   }
   return view;

@@ -9,6 +9,7 @@ import * as net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { decodeSense, isFixedSense, type SenseData } from '../../cdb/spc/sense';
+import { decodeCopyAbortedSense } from '../../cdb/xcopy/copy-aborted';
 import { encodeRead6 } from '../../cdb/ssc/read6';
 import { encodeRewind } from '../../cdb/ssc/rewind';
 import { decodeCopyStatus, transferCountBytes, type CopyStatus } from '../../cdb/xcopy/copy-status';
@@ -131,23 +132,15 @@ function hex2(n: number): string {
 
 export function copyAbortedOf(r: ScsiResult): CopyAborted {
   if (r.status !== CHECK_CONDITION) throw new Error(`expected CHECK CONDITION, got status ${r.status}`);
-  const s = decodeSense(r.sense);
-  if (!isFixedSense(s)) throw new Error('expected fixed-format sense');
-  const csi = Number(s.commandSpecificInformation);
+  const d = decodeCopyAbortedSense(r.sense);
+  if (!isFixedSense(d.sense)) throw new Error('expected fixed-format sense');
   const out: CopyAborted = {
-    kcq: `${hex2(s.senseKey)}/${hex2(s.asc)}/${hex2(s.ascq)}`,
-    segment: csi & 0xffff,
+    kcq: `${hex2(d.senseKey)}/${hex2(d.asc)}/${hex2(d.ascq)}`,
+    segment: d.segmentNumber ?? -1,
   };
-  const srcOffset = (csi >>> 24) & 0xff;
-  const dstOffset = (csi >>> 16) & 0xff;
-  const offset = srcOffset !== 0 ? srcOffset : dstOffset;
-  if (offset !== 0) {
-    out.forwarded = {
-      role: srcOffset !== 0 ? 'source' : 'destination',
-      status: r.sense[offset],
-      sense: decodeSense(r.sense.subarray(offset + 1)),
-    };
-  }
+  const f = d.forwarded[0];
+  if (f !== undefined && f.source !== 'unknown')
+    out.forwarded = { role: f.source, status: f.status, sense: decodeSense(f.sense) };
   return out;
 }
 
