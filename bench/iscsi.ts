@@ -25,7 +25,7 @@ import { findProgram, Tgtd, tgtAvailable } from '../emulator/tgt/harness';
 import { IscsiTransport } from '../targets/iscsi/initiator-transport';
 import type { Print, Suite } from './suites';
 import type { TargetReady } from './iscsi-target';
-import { fmt, type Throughput } from './measure';
+import { fmt, spawnReady, type Throughput } from './measure';
 
 const MIB = 1048576;
 const BLOCK = 512;
@@ -254,33 +254,7 @@ function startOurTarget(
   const script = path.join(__dirname, 'iscsi-target.js');
   const nodeArgs = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
   const args = [...nodeArgs, script, '--image', image, '--store', store, '--block-size', String(BLOCK)];
-  const child = spawn(process.execPath, args, {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`our target did not start within 120 s: ${err.trim()}`));
-    }, 120000);
-    child.stderr?.on('data', (b: Buffer) => (err += b.toString()));
-    child.stdout?.on('data', (b: Buffer) => {
-      out += b.toString();
-      const nl = out.indexOf('\n');
-      if (nl < 0) return;
-      clearTimeout(timer);
-      try {
-        resolve({ child, ready: JSON.parse(out.slice(0, nl)) as TargetReady });
-      } catch (e) {
-        reject(e instanceof Error ? e : new Error(String(e)));
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`our target exited with ${code}: ${err.trim()}`));
-    });
-  });
+  return spawnReady<TargetReady>(args, 'our target', 120000);
 }
 
 function stopChild(child: ChildProcess): Promise<void> {

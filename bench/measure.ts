@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 // Small measuring helpers shared by the benchmark suites.
 
 export interface Throughput {
@@ -31,4 +32,40 @@ export async function median(runs: number, once: () => Promise<Throughput>): Pro
 
 export function peakRssMiB(): number {
   return process.resourceUsage().maxRSS / 1024;
+}
+
+/**
+ * Start a node child process that prints one JSON ready line on stdout when it serves; resolves
+ * with the child and that line parsed. `what` names it in errors (no ready line in time, early exit).
+ */
+export function spawnReady<T>(
+  args: string[],
+  what: string,
+  timeoutMs: number,
+): Promise<{ child: ChildProcess; ready: T }> {
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${what} did not start within ${timeoutMs / 1000} s: ${err.trim()}`));
+    }, timeoutMs);
+    child.stderr?.on('data', (b: Buffer) => (err += b.toString()));
+    child.stdout?.on('data', (b: Buffer) => {
+      out += b.toString();
+      const nl = out.indexOf('\n');
+      if (nl < 0) return;
+      clearTimeout(timer);
+      try {
+        resolve({ child, ready: JSON.parse(out.slice(0, nl)) as T });
+      } catch (e) {
+        reject(e instanceof Error ? e : new Error(String(e)));
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${what} exited with ${code}: ${err.trim()}`));
+    });
+  });
 }

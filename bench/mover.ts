@@ -13,7 +13,7 @@
 // Environment: BENCH_MOVER_MIB (bytes copied, default 1024), BENCH_MOVER_RUNS (default 3),
 // BENCH_MOVER_PART (a, b or both), BENCH_MOVER_CPU_PROF=DIR (the router child under --cpu-prof),
 // BENCH_MOVER_PIPELINE='{"readAhead":8,...}' (the router's mover.pipeline, for tuning experiments).
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
@@ -42,7 +42,7 @@ import type { RouterReady } from '../emulator/router';
 import { Cartridge } from '../emulator/tape';
 import { findProgram, Tgtd, tgtAvailable } from '../emulator/tgt/harness';
 import { IscsiTransport } from '../targets/iscsi/initiator-transport';
-import { fmt, peakRssMiB, type Throughput } from './measure';
+import { fmt, peakRssMiB, spawnReady, type Throughput } from './measure';
 import type { Print, Suite } from './suites';
 
 const MIB = 1048576;
@@ -229,31 +229,7 @@ function startRouter(configFile: string, profileDir: string | undefined): Promis
   const launcher = `require(${JSON.stringify(cli)}).main(process.argv.slice(1)).then((c) => { process.exitCode = c; })`;
   const nodeArgs = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
   const args = [...nodeArgs, '-e', launcher, 'mover', 'serve', '--config', configFile, '--log-level', 'warn'];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`the router mover did not start within 60 s: ${err.trim()}`));
-    }, 60000);
-    child.stderr?.on('data', (b: Buffer) => (err += b.toString()));
-    child.stdout?.on('data', (b: Buffer) => {
-      out += b.toString();
-      const nl = out.indexOf('\n');
-      if (nl < 0) return;
-      clearTimeout(timer);
-      try {
-        resolve({ child, ready: JSON.parse(out.slice(0, nl)) as RouterReady });
-      } catch (e) {
-        reject(e instanceof Error ? e : new Error(String(e)));
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the router mover exited with ${code}: ${err.trim()}`));
-    });
-  });
+  return spawnReady<RouterReady>(args, 'the router mover', 60000);
 }
 
 function stopChild(child: ChildProcess): Promise<void> {

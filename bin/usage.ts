@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 // CLI error conventions: bad input -> one line on stderr, exit code 2; a device or protocol
 // failure -> one line, exit code 1.
 export class UsageError extends Error {
@@ -39,4 +40,13 @@ export function toJson(value: unknown): string {
     }
     return v;
   });
+}
+
+/** A file's bytes; a file that cannot be read is a UsageError naming it. */
+export function readInputFile(path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    throw new UsageError(`cannot read ${path}: ${e instanceof Error ? e.message : String(e)}`);
+  }
 }

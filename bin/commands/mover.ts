@@ -6,7 +6,6 @@
 //   {"portal","target","luns":[{"lun":0,"type":"processor","naa"}],"backends":[{"url","naa","type","backend"}]}
 // Logs go to stderr. `xcopyctl mover config [--config FILE]` prints an example (or the given,
 // normalized) configuration.
-import fs from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
 import { setLogLevel } from '../../emulator/log';
 import {
@@ -18,7 +17,7 @@ import {
   startRouterMover,
   type RouterConfig,
 } from '../../emulator/router';
-import { type Io, UsageError } from '../usage';
+import { type Io, UsageError, readInputFile } from '../usage';
 import { untilSignal } from './until-signal';
 
 interface ServeArgs {
@@ -29,12 +28,7 @@ interface ServeArgs {
 }
 
 function readConfig(file: string): RouterConfig {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new UsageError(`cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`);
-  }
+  const text = readInputFile(file).toString('utf8');
   try {
     return parseRouterConfigText(text, file);
   } catch (e) {

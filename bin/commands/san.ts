@@ -6,7 +6,6 @@
 // Logs go to stderr. On SIGINT/SIGTERM stores are synced, cartridges closed, and it exits 0.
 // `--size` (with --block-size, --target, --chap-*) is the quick mode: one memory disk "disk0".
 // `xcopyctl san config [--config FILE]` prints the default (or the given, normalized) configuration.
-import fs from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
 import { setLogLevel } from '../../emulator/log';
 import {
@@ -21,7 +20,7 @@ import {
   startSan,
   type SanConfig,
 } from '../../emulator/san';
-import { type Io, UsageError } from '../usage';
+import { type Io, UsageError, readInputFile } from '../usage';
 import { untilSignal } from './until-signal';
 
 export const DEFAULT_TARGET = DEFAULT_TARGET_IQN;
@@ -57,12 +56,7 @@ export function parsePortal(s: string): { host: string; port: number } {
 }
 
 function readConfigFile(file: string): SanConfig {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new UsageError(`cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`);
-  }
+  const text = readInputFile(file).toString('utf8');
   try {
     return parseSanConfigText(text, file);
   } catch (e) {

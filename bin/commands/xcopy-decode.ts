@@ -2,7 +2,6 @@
 // under the spec maxima (any well-formed list) and print its header, CSCD descriptors, segment
 // descriptors and inline data. `--json` prints the decoded structure; `--encode-json F` turns such
 // JSON back into the parameter list bytes (hex), so the two round-trip.
-import { readFileSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
 import {
   type ExtendedCopyParameterList,
@@ -15,7 +14,7 @@ import {
   encodeExtendedCopyParameterList,
   parameterListLayout,
 } from '../../cdb/xcopy/index';
-import { type Io, parseHex, toHex, toJson, UsageError } from '../usage';
+import { type Io, parseHex, readInputFile, toHex, toJson, UsageError } from '../usage';
 
 interface XcopyDecodeArgs {
   hex?: string[];
@@ -163,17 +162,9 @@ export function describeParameterList(list: ExtendedCopyParameterList): string[]
   ];
 }
 
-function readInput(path: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (e) {
-    throw new UsageError(`cannot read ${path}: ${e instanceof Error ? e.message : String(e)}`);
-  }
-}
-
 /** A file of hex text (spaces, commas, colons, 0x allowed) or else raw binary. */
 export function listBytes(path: string): Buffer {
-  const raw = readInput(path);
+  const raw = readInputFile(path);
   const text = raw.toString('latin1');
   return /^[\s0-9a-fA-Fx,:]*[0-9a-fA-F][\s0-9a-fA-Fx,:]*$/.test(text) ? parseHex([text]) : raw;
 }
@@ -205,7 +196,7 @@ export function xcopyDecodeVerb(io: Io): CommandModule {
           throw new UsageError('--encode-json takes no other input');
         let json: unknown;
         try {
-          json = JSON.parse(readInput(jsonFile).toString('utf8'));
+          json = JSON.parse(readInputFile(jsonFile).toString('utf8'));
         } catch (e) {
           if (e instanceof UsageError) throw e;
           throw new UsageError(`${jsonFile} is not JSON: ${e instanceof Error ? e.message : String(e)}`);

@@ -6,7 +6,7 @@
 // source's or destination's own sense) with FAILED SEGMENT DETAILS. Exit code 0 when the copy ended
 // GOOD, 1 when it ended with another status, 2 for bad input or an unreachable mover.
 // `xcopyctl xcopy params MOVER [--json]`: RECEIVE COPY OPERATING PARAMETERS.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
 import { decodeSense } from '../../cdb/spc/sense';
 import {
@@ -33,7 +33,7 @@ import {
 } from '../../cdb/xcopy/index';
 import { runCommand, senseKeyOf } from '../../targets/command';
 import type { ScsiResult, ScsiTransport } from '../../targets/transport';
-import { type Io, toHex, toJson, UsageError } from '../usage';
+import { type Io, readInputFile, toHex, toJson, UsageError } from '../usage';
 import { withTransport } from './device-common';
 import { describeSense } from './tape';
 import { encodeFromJson, listBytes } from './xcopy-decode';
@@ -56,12 +56,7 @@ export class CopyFailed extends Error {
 
 /** A parameter list file: the JSON `xcopy-decode --json` prints, or the list bytes (binary or hex). */
 export function readParameterList(path: string): Buffer {
-  let raw: Buffer;
-  try {
-    raw = readFileSync(path);
-  } catch (e) {
-    throw new UsageError(`cannot read ${path}: ${e instanceof Error ? e.message : String(e)}`);
-  }
+  const raw = readInputFile(path);
   if (raw.toString('utf8').trimStart().startsWith('{')) {
     let json: unknown;
     try {
