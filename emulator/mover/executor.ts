@@ -23,8 +23,8 @@ import { createHash } from 'node:crypto';
 import { cscdIdKind } from '../../cdb/xcopy/descriptor-codes';
 import type { ExtendedCopyParameterList } from '../../cdb/xcopy/parameter-list';
 import type { BufferPool } from '../disk/buffer-pool';
-import type { CopySegment } from '../../cdb/xcopy/segment-copy';
-import type { ControlSegment } from '../../cdb/xcopy/segment-control';
+import type { CopySegment, InlineToStreamSegment } from '../../cdb/xcopy/segment-copy';
+import { type ControlSegment, isControlSegment } from '../../cdb/xcopy/segment-control';
 import type { SegmentDescriptor } from '../../cdb/xcopy/segment-descriptor';
 import { summarizeSense } from './backend';
 import { ByteQueue } from './byte-queue';
@@ -47,10 +47,12 @@ import {
   DEVICE_CONDITION_ASC,
   DeviceCondition,
   type ForwardedSense,
+  type Role,
 } from './errors';
 import { type ChunkSink, type ChunkSource, type FlowOptions, runFlow } from './flow';
-import { type Participant, Participants, type ParticipantDeps } from './participants';
+import { type Participant, type ParticipantDeps, type ParticipantKind, Participants } from './participants';
 import type { StreamIo } from './stream-io';
+import type { BlockIo } from './block-io';
 
 /** EXTENDED COPY failed while processing segment `segmentNumber`. */
 export class SegmentFailure extends Error {
@@ -73,8 +75,7 @@ interface DataPlan {
   /** Source reading at least `request` bytes. */
   source: (request: number) => ChunkSource;
   sink: ChunkSink;
-  srcPad: boolean;
-  dstPad: boolean;
+  /** PAD bits come from these; inline and embedded data (no src) and the discard (no dst) count as PAD=0. */
   src?: Participant;
   dst?: Participant;
   hold: boolean;
@@ -90,24 +91,40 @@ interface Carry {
 
 const HOLDING_TYPES: readonly number[] = [0x0b, 0x0c, 0x0d, 0x0e, 0x0f];
 
+/** Offset of the SOURCE / DESTINATION CSCD DESCRIPTOR ID field in every segment type that has it. */
+const CSCD_ID_FIELD: Readonly<Record<Role, number>> = { source: 4, destination: 6 };
+
+/** Offset of STREAM DEVICE TRANSFER LENGTH (SOURCE STREAM DEVICE TRANSFER LENGTH in 03h). */
+const STREAM_TRANSFER_LENGTH_FIELD = 9;
+
+type DeviceIo<K extends ParticipantKind> = K extends 'block' ? BlockIo : StreamIo;
+
+interface Ends<S extends ParticipantKind, D extends ParticipantKind> {
+  src: Participant;
+  dst: Participant;
+  s: DeviceIo<S>;
+  d: DeviceIo<D>;
+}
+
 function gcd(a: number, b: number): number {
   while (b !== 0) [a, b] = [b, a % b];
   return a;
 }
 
 function isDataSegment(s: SegmentDescriptor): s is DataSegment {
-  return (
-    s.kind !== 'opaque' &&
-    ![
-      'verifyCscd',
-      'writeFilemarks',
-      'space',
-      'locate',
-      'tapeImageCopy',
-      'registerKey',
-      'blockImageCopy',
-    ].includes(s.kind)
-  );
+  return s.kind !== 'opaque' && !isControlSegment(s);
+}
+
+/** Byte `byteOffset` of logical block `lba`, counted from LBA 0. */
+function bytePosition(io: BlockIo, lba: bigint, byteOffset = 0): bigint {
+  return lba * BigInt(io.blockLength) + BigInt(byteOffset);
+}
+
+function unsupportedSegment(descriptorTypeCode: number): CopyAborted {
+  return new CopyAborted(0x26, 0x09, `segment type ${descriptorTypeCode.toString(16)}h is not supported`, {
+    segmentDescriptor: true,
+    field: 0,
+  });
 }
 
 export interface ExecutorOptions extends Omit<ParticipantDeps, 'signal'> {
@@ -173,15 +190,7 @@ export class ListExecutor {
         await this.digest(decodeDigestSegment(seg.bytes, this.o.segmentDescriptorOffsets[i]));
         return;
       }
-      throw new CopyAborted(
-        0x26,
-        0x09,
-        `segment type ${seg.descriptorTypeCode.toString(16)}h is not supported`,
-        {
-          segmentDescriptor: true,
-          field: 0,
-        },
-      );
+      throw unsupportedSegment(seg.descriptorTypeCode);
     }
     if (isDataSegment(seg)) {
       await this.dataSegment(i, seg, last);
@@ -248,7 +257,9 @@ export class ListExecutor {
   /** SPC-4 6.4.6.1 PAD and CAT = 0: pad residual destination data, discard residual source data, or fail. */
   private async settle(c: Carry): Promise<void> {
     const sourceResidue = c.queue.length - c.destResidue;
-    if ((c.destResidue > 0 && !c.plan.dstPad) || (sourceResidue > 0 && !c.plan.srcPad)) {
+    const srcPad = c.plan.src?.pad ?? false;
+    const dstPad = c.plan.dst?.pad ?? false;
+    if ((c.destResidue > 0 && !dstPad) || (sourceResidue > 0 && !srcPad)) {
       throw new CopyAborted(
         0x26,
         0x0a,
@@ -291,7 +302,7 @@ export class ListExecutor {
     };
   }
 
-  private chunkFor(a: BlockIoLike, b?: BlockIoLike): number {
+  private chunkFor(a: BlockIo, b?: BlockIo): number {
     const cfg = this.cfg.pipeline.maxTransferBytes;
     if (b === undefined) return Math.max(a.blockLength, Math.min(cfg, a.maxTransferBytes));
     // Reads and writes of the same size (a multiple of both block lengths): buffers pass unchanged.
@@ -313,195 +324,154 @@ export class ListExecutor {
     return transferLength;
   }
 
+  /** The open device `id` names, of the kind the segment type requires in that role. */
+  private cscd(id: number, role: Role, kind: ParticipantKind | 'any'): Promise<Participant> {
+    return this.participants.get(id, role, kind, CSCD_ID_FIELD[role]);
+  }
+
+  /** One side of a segment: the participant and its block or stream device. */
+  private async end<K extends ParticipantKind>(
+    id: number,
+    role: Role,
+    kind: K,
+  ): Promise<[Participant, DeviceIo<K>]> {
+    const p = await this.cscd(id, role, kind);
+    return [p, need(kind === 'block' ? p.block : p.stream) as DeviceIo<K>];
+  }
+
+  /** Source, then destination: the one resolved first is the one whose failure is reported. */
+  private async ends<S extends ParticipantKind, D extends ParticipantKind>(
+    seg: { sourceCscdDescriptorId: number; destinationCscdDescriptorId: number },
+    sourceKind: S,
+    destinationKind: D,
+  ): Promise<Ends<S, D>> {
+    const [src, s] = await this.end(seg.sourceCscdDescriptorId, 'source', sourceKind);
+    const [dst, d] = await this.end(seg.destinationCscdDescriptorId, 'destination', destinationKind);
+    return { src, dst, s, d };
+  }
+
+  /** Reads of the bytes from `start` on, whole blocks of at most `chunk` bytes. */
+  private blockSource(io: BlockIo, start: bigint, chunk = this.chunkFor(io)): DataPlan['source'] {
+    return (n) => new BlockRangeSource(io, start, n, chunk);
+  }
+
+  /** READ(6)s of TRANSFER LENGTH `transferLength`, checked before anything moves. */
+  private streamSource(
+    io: StreamIo,
+    transferLength: number,
+    field = STREAM_TRANSFER_LENGTH_FIELD,
+  ): DataPlan['source'] {
+    const tl = this.streamTransfer(io, transferLength, field);
+    return (n) => new StreamSource(io, tl, n);
+  }
+
+  /** WRITE(6)s of TRANSFER LENGTH `transferLength`, checked before anything moves. */
+  private streamSink(io: StreamIo, transferLength: number, field = STREAM_TRANSFER_LENGTH_FIELD): StreamSink {
+    return new StreamSink(io, this.streamTransfer(io, transferLength, field));
+  }
+
+  /** SPC-4 6.4.6.6: data past the end of the inline data is INLINE DATA LENGTH EXCEEDED. */
+  private inlineData(seg: InlineToStreamSegment): Buffer {
+    const inline = this.o.list.inlineData;
+    const end = seg.inlineDataOffset + seg.inlineDataNumberOfBytes;
+    if (end > inline.length) {
+      throw new CopyAborted(
+        0x26,
+        0x0b,
+        `inline data ${seg.inlineDataOffset}+${seg.inlineDataNumberOfBytes} exceeds INLINE DATA LENGTH ${inline.length}`,
+        { segmentDescriptor: true, field: 16 },
+      );
+    }
+    return inline.subarray(seg.inlineDataOffset, end);
+  }
+
   private async plan(seg: DataSegment): Promise<DataPlan> {
-    const P = this.participants;
-    const hold = HOLDING_TYPES.includes(seg.descriptorTypeCode);
+    const plan = await this.flowPlan(seg);
+    return { ...plan, hold: HOLDING_TYPES.includes(seg.descriptorTypeCode) };
+  }
+
+  /**
+   * Devices, source and sink of each data segment type. Everything that can fail (resolving the
+   * source, then the destination, then transfer length and inline data checks) happens here, in
+   * that order, before any data moves.
+   */
+  private async flowPlan(seg: DataSegment): Promise<Omit<DataPlan, 'hold'>> {
     switch (seg.kind) {
       case 'blockToStream': {
-        const src = await P.get(seg.sourceCscdDescriptorId, 'source', 'block', 4);
-        const dst = await P.get(seg.destinationCscdDescriptorId, 'destination', 'stream', 6);
-        const block = need(src.block);
-        const stream = need(dst.stream);
-        const tl = this.streamTransfer(stream, seg.streamDeviceTransferLength, 9);
-        const start = seg.blockDeviceLogicalBlockAddress * BigInt(block.blockLength);
-        return {
-          mode: 'source',
-          bytes: seg.blockDeviceNumberOfBlocks * block.blockLength,
-          source: (n) => new BlockRangeSource(block, start, n, this.chunkFor(block)),
-          sink: new StreamSink(stream, tl),
-          srcPad: src.pad,
-          dstPad: dst.pad,
-          src,
-          dst,
-          hold,
-        };
+        const { src, dst, s, d } = await this.ends(seg, 'block', 'stream');
+        const source = this.blockSource(s, bytePosition(s, seg.blockDeviceLogicalBlockAddress));
+        const sink = this.streamSink(d, seg.streamDeviceTransferLength);
+        const bytes = seg.blockDeviceNumberOfBlocks * s.blockLength;
+        return { mode: 'source', bytes, source, sink, src, dst };
       }
       case 'streamToBlock': {
-        const src = await P.get(seg.sourceCscdDescriptorId, 'source', 'stream', 4);
-        const dst = await P.get(seg.destinationCscdDescriptorId, 'destination', 'block', 6);
-        const stream = need(src.stream);
-        const block = need(dst.block);
-        const tl = this.streamTransfer(stream, seg.streamDeviceTransferLength, 9);
-        return {
-          mode: 'destination',
-          bytes: seg.blockDeviceNumberOfBlocks * block.blockLength,
-          source: (n) => new StreamSource(stream, tl, n),
-          sink: new BlockSink(block, seg.blockDeviceLogicalBlockAddress, this.chunkFor(block)),
-          srcPad: src.pad,
-          dstPad: dst.pad,
-          src,
-          dst,
-          hold,
-        };
+        const { src, dst, s, d } = await this.ends(seg, 'stream', 'block');
+        const source = this.streamSource(s, seg.streamDeviceTransferLength);
+        const sink = new BlockSink(d, seg.blockDeviceLogicalBlockAddress, this.chunkFor(d));
+        const bytes = seg.blockDeviceNumberOfBlocks * d.blockLength;
+        return { mode: 'destination', bytes, source, sink, src, dst };
       }
       case 'blockToBlock': {
-        const src = await P.get(seg.sourceCscdDescriptorId, 'source', 'block', 4);
-        const dst = await P.get(seg.destinationCscdDescriptorId, 'destination', 'block', 6);
-        const s = need(src.block);
-        const d = need(dst.block);
+        const { src, dst, s, d } = await this.ends(seg, 'block', 'block');
         const chunk = this.chunkFor(s, d);
-        const start = seg.sourceBlockDeviceLogicalBlockAddress * BigInt(s.blockLength);
+        const start = bytePosition(s, seg.sourceBlockDeviceLogicalBlockAddress);
+        // Whole source blocks, also when a DC=1 count ends inside one (the rest is residue).
+        const source = (n: number) =>
+          new BlockRangeSource(s, start, Math.ceil(n / s.blockLength) * s.blockLength, chunk);
+        const sink = new BlockSink(d, seg.destinationBlockDeviceLogicalBlockAddress, chunk);
         // DC=0: the count is of source blocks; DC=1: of destination blocks (SPC-4 6.4.6.4).
-        return {
-          mode: seg.dc ? 'destination' : 'source',
-          bytes: seg.blockDeviceNumberOfBlocks * (seg.dc ? d.blockLength : s.blockLength),
-          source: (n) => new BlockRangeSource(s, start, Math.ceil(n / s.blockLength) * s.blockLength, chunk),
-          sink: new BlockSink(d, seg.destinationBlockDeviceLogicalBlockAddress, chunk),
-          srcPad: src.pad,
-          dstPad: dst.pad,
-          src,
-          dst,
-          hold,
-        };
+        const bytes = seg.blockDeviceNumberOfBlocks * (seg.dc ? d.blockLength : s.blockLength);
+        return { mode: seg.dc ? 'destination' : 'source', bytes, source, sink, src, dst };
       }
       case 'streamToStream': {
-        const src = await P.get(seg.sourceCscdDescriptorId, 'source', 'stream', 4);
-        const dst = await P.get(seg.destinationCscdDescriptorId, 'destination', 'stream', 6);
-        const si = need(src.stream);
-        const di = need(dst.stream);
-        const stl = this.streamTransfer(si, seg.sourceStreamDeviceTransferLength, 9);
-        const dtl = this.streamTransfer(di, seg.destinationStreamDeviceTransferLength, 13);
-        return {
-          mode: 'source',
-          bytes: seg.byteCount,
-          source: (n) => new StreamSource(si, stl, n),
-          sink: new StreamSink(di, dtl),
-          srcPad: src.pad,
-          dstPad: dst.pad,
-          src,
-          dst,
-          hold,
-        };
+        const { src, dst, s, d } = await this.ends(seg, 'stream', 'stream');
+        const source = this.streamSource(s, seg.sourceStreamDeviceTransferLength);
+        const sink = this.streamSink(d, seg.destinationStreamDeviceTransferLength, 13);
+        return { mode: 'source', bytes: seg.byteCount, source, sink, src, dst };
       }
       case 'inlineToStream':
       case 'embeddedToStream': {
-        const dst = await P.get(seg.destinationCscdDescriptorId, 'destination', 'stream', 6);
-        const stream = need(dst.stream);
-        const tl = this.streamTransfer(stream, seg.streamDeviceTransferLength, 9);
-        let data: Buffer;
-        if (seg.kind === 'inlineToStream') {
-          const inline = this.o.list.inlineData;
-          // SPC-4 6.4.6.6: data past the end of the inline data is INLINE DATA LENGTH EXCEEDED.
-          if (seg.inlineDataOffset + seg.inlineDataNumberOfBytes > inline.length) {
-            throw new CopyAborted(
-              0x26,
-              0x0b,
-              `inline data ${seg.inlineDataOffset}+${seg.inlineDataNumberOfBytes} exceeds INLINE DATA LENGTH ${inline.length}`,
-              { segmentDescriptor: true, field: 16 },
-            );
-          }
-          data = inline.subarray(seg.inlineDataOffset, seg.inlineDataOffset + seg.inlineDataNumberOfBytes);
-        } else {
-          data = seg.embeddedData;
-        }
-        return {
-          mode: 'source',
-          bytes: data.length,
-          source: () => new BufferSource(data, Math.max(1, this.cfg.pipeline.maxTransferBytes)),
-          sink: new StreamSink(stream, tl),
-          srcPad: false,
-          dstPad: dst.pad,
-          dst,
-          hold,
-        };
+        const [dst, d] = await this.end(seg.destinationCscdDescriptorId, 'destination', 'stream');
+        const sink = this.streamSink(d, seg.streamDeviceTransferLength);
+        const data = seg.kind === 'inlineToStream' ? this.inlineData(seg) : seg.embeddedData;
+        const source = () => new BufferSource(data, Math.max(1, this.cfg.pipeline.maxTransferBytes));
+        return { mode: 'source', bytes: data.length, source, sink, dst };
       }
       case 'streamToDiscard': {
-        const src = await P.get(seg.sourceCscdDescriptorId, 'source', 'stream', 4);
-        const stream = need(src.stream);
-        const tl = this.streamTransfer(stream, seg.streamDeviceTransferLength, 9);
-        return {
-          mode: 'source',
-          bytes: seg.numberOfBytes,
-          source: (n) => new StreamSource(stream, tl, n),
-          sink: new DiscardSink(this.cfg.pipeline.maxTransferBytes),
-          srcPad: src.pad,
-          dstPad: false,
-          src,
-          hold,
-        };
+        const [src, s] = await this.end(seg.sourceCscdDescriptorId, 'source', 'stream');
+        const source = this.streamSource(s, seg.streamDeviceTransferLength);
+        const sink = new DiscardSink(this.cfg.pipeline.maxTransferBytes);
+        return { mode: 'source', bytes: seg.numberOfBytes, source, sink, src };
       }
       case 'blockOffsetToStream': {
-        const src = await P.get(seg.sourceCscdDescriptorId, 'source', 'block', 4);
-        const dst = await P.get(seg.destinationCscdDescriptorId, 'destination', 'stream', 6);
-        const block = need(src.block);
-        const stream = need(dst.stream);
-        const tl = this.streamTransfer(stream, seg.streamDeviceTransferLength, 9);
-        const start =
-          seg.blockDeviceLogicalBlockAddress * BigInt(block.blockLength) + BigInt(seg.blockDeviceByteOffset);
-        return {
-          mode: 'source',
-          bytes: seg.numberOfBytes,
-          source: (n) => new BlockRangeSource(block, start, n, this.chunkFor(block)),
-          sink: new StreamSink(stream, tl),
-          srcPad: src.pad,
-          dstPad: dst.pad,
-          src,
-          dst,
-          hold,
-        };
+        const { src, dst, s, d } = await this.ends(seg, 'block', 'stream');
+        const from = bytePosition(s, seg.blockDeviceLogicalBlockAddress, seg.blockDeviceByteOffset);
+        const source = this.blockSource(s, from);
+        const sink = this.streamSink(d, seg.streamDeviceTransferLength);
+        return { mode: 'source', bytes: seg.numberOfBytes, source, sink, src, dst };
       }
       case 'streamToBlockOffset': {
-        const src = await P.get(seg.sourceCscdDescriptorId, 'source', 'stream', 4);
-        const dst = await P.get(seg.destinationCscdDescriptorId, 'destination', 'block', 6);
-        const stream = need(src.stream);
-        const block = need(dst.block);
-        const tl = this.streamTransfer(stream, seg.streamDeviceTransferLength, 9);
-        const start =
-          seg.blockDeviceLogicalBlockAddress * BigInt(block.blockLength) + BigInt(seg.blockDeviceByteOffset);
-        return {
-          mode: 'destination',
-          bytes: seg.numberOfBytes,
-          source: (n) => new StreamSource(stream, tl, n),
-          sink: new BlockBytesSink(block, start),
-          srcPad: src.pad,
-          dstPad: dst.pad,
-          src,
-          dst,
-          hold,
-        };
+        const { src, dst, s, d } = await this.ends(seg, 'stream', 'block');
+        const source = this.streamSource(s, seg.streamDeviceTransferLength);
+        const to = bytePosition(d, seg.blockDeviceLogicalBlockAddress, seg.blockDeviceByteOffset);
+        const sink = new BlockBytesSink(d, to);
+        return { mode: 'destination', bytes: seg.numberOfBytes, source, sink, src, dst };
       }
       case 'blockOffsetToBlockOffset': {
-        const src = await P.get(seg.sourceCscdDescriptorId, 'source', 'block', 4);
-        const dst = await P.get(seg.destinationCscdDescriptorId, 'destination', 'block', 6);
-        const s = need(src.block);
-        const d = need(dst.block);
-        const start =
-          seg.sourceBlockDeviceLogicalBlockAddress * BigInt(s.blockLength) +
-          BigInt(seg.sourceBlockDeviceByteOffset);
-        const to =
-          seg.destinationBlockDeviceLogicalBlockAddress * BigInt(d.blockLength) +
-          BigInt(seg.destinationBlockDeviceByteOffset);
-        return {
-          mode: 'both',
-          bytes: seg.numberOfBytes,
-          source: (n) => new BlockRangeSource(s, start, n, this.chunkFor(s, d)),
-          sink: new BlockBytesSink(d, to),
-          srcPad: src.pad,
-          dstPad: dst.pad,
-          src,
-          dst,
-          hold,
-        };
+        const { src, dst, s, d } = await this.ends(seg, 'block', 'block');
+        const from = bytePosition(
+          s,
+          seg.sourceBlockDeviceLogicalBlockAddress,
+          seg.sourceBlockDeviceByteOffset,
+        );
+        const to = bytePosition(
+          d,
+          seg.destinationBlockDeviceLogicalBlockAddress,
+          seg.destinationBlockDeviceByteOffset,
+        );
+        const source = this.blockSource(s, from, this.chunkFor(s, d));
+        const sink = new BlockBytesSink(d, to);
+        return { mode: 'both', bytes: seg.numberOfBytes, source, sink, src, dst };
       }
     }
   }
@@ -509,34 +479,24 @@ export class ListExecutor {
   // ---- control segments ---------------------------------------------------------------------
 
   private async controlSegment(seg: ControlSegment): Promise<void> {
-    const P = this.participants;
     switch (seg.kind) {
       case 'verifyCscd': {
-        const p = await P.get(seg.sourceCscdDescriptorId, 'source', 'any', 4);
+        const p = await this.cscd(seg.sourceCscdDescriptorId, 'source', 'any');
         if (seg.tur) await this.onDevice('source', () => (p.block ?? need(p.stream)).testUnitReady());
         return;
       }
-      case 'writeFilemarks': {
-        const p = await P.get(seg.destinationCscdDescriptorId, 'destination', 'stream', 6);
-        // Flushed at the end even when the command reports a condition (filemarks written at early warning).
-        p.written = true;
-        await this.onDevice('destination', () =>
-          need(p.stream).writeFilemarks(seg.filemarkCount, seg.wImmed),
-        );
-        return;
-      }
-      case 'space': {
-        const p = await P.get(seg.destinationCscdDescriptorId, 'destination', 'stream', 6);
-        await this.onDevice('destination', () => need(p.stream).space(seg.code, seg.count));
-        return;
-      }
-      case 'locate': {
-        const p = await P.get(seg.destinationCscdDescriptorId, 'destination', 'stream', 6);
-        await this.onDevice('destination', () => need(p.stream).locate(seg.logicalObjectIdentifier));
-        return;
-      }
+      case 'writeFilemarks':
+        return this.tapeCommand(seg, (tape, p) => {
+          // Flushed at the end even when the command reports a condition (filemarks written at early warning).
+          p.written = true;
+          return tape.writeFilemarks(seg.filemarkCount, seg.wImmed);
+        });
+      case 'space':
+        return this.tapeCommand(seg, (tape) => tape.space(seg.code, seg.count));
+      case 'locate':
+        return this.tapeCommand(seg, (tape) => tape.locate(seg.logicalObjectIdentifier));
       case 'registerKey': {
-        const p = await P.get(seg.destinationCscdDescriptorId, 'destination', 'any', 6);
+        const p = await this.cscd(seg.destinationCscdDescriptorId, 'destination', 'any');
         const backend = p.backend;
         if (backend === undefined) return; // null devices have no reservations
         await this.onDevice('destination', async () => {
@@ -551,21 +511,21 @@ export class ListExecutor {
         return;
       }
       default:
-        throw new CopyAborted(
-          0x26,
-          0x09,
-          `segment type ${seg.descriptorTypeCode.toString(16)}h is not supported`,
-          {
-            segmentDescriptor: true,
-            field: 0,
-          },
-        );
+        throw unsupportedSegment(seg.descriptorTypeCode);
     }
   }
 
+  /** 10h-12h: one command to the destination stream device. */
+  private async tapeCommand(
+    seg: { destinationCscdDescriptorId: number },
+    command: (tape: StreamIo, p: Participant) => Promise<void>,
+  ): Promise<void> {
+    const [p, tape] = await this.end(seg.destinationCscdDescriptorId, 'destination', 'stream');
+    await this.onDevice('destination', () => command(tape, p));
+  }
+
   private async digest(seg: DigestSegment): Promise<void> {
-    const src = await this.participants.get(seg.sourceCscdDescriptorId, 'source', 'block', 4);
-    const block = need(src.block);
+    const [, block] = await this.end(seg.sourceCscdDescriptorId, 'source', 'block');
     const bytes = seg.numberOfLogicalBlocks * BigInt(block.blockLength);
     if (bytes > BigInt(Number.MAX_SAFE_INTEGER)) {
       throw new CopyAborted(0x26, 0x00, 'digest range too large', { segmentDescriptor: true, field: 20 });
@@ -573,12 +533,7 @@ export class ListExecutor {
     const hash = createHash('sha256');
     const n = Number(bytes);
     await runFlow({
-      source: new BlockRangeSource(
-        block,
-        seg.logicalBlockAddress * BigInt(block.blockLength),
-        n,
-        this.chunkFor(block),
-      ),
+      source: this.blockSource(block, bytePosition(block, seg.logicalBlockAddress))(n),
       sink: new DiscardSink(this.chunkFor(block)),
       queue: new ByteQueue(),
       writeBytes: n,
@@ -655,11 +610,6 @@ export class ListExecutor {
     if (id === undefined || cscdIdKind(id) !== 'list') return undefined;
     return { segmentDescriptor: false, field: this.o.cscdDescriptorOffsets[id] };
   }
-}
-
-interface BlockIoLike {
-  blockLength: number;
-  maxTransferBytes: number;
 }
 
 function need<T>(v: T | undefined): T {
