@@ -14,18 +14,17 @@
 // default; ram: a RAM disk pre-filled from it), BENCH_ISCSI_CPU_PROF=DIR (our target child under
 // node --cpu-prof).
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, open, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { decodeReadCapacity16Data } from '../cdb/sbc/index';
-import { FileBlockStore } from '../emulator/disk';
 import { findProgram, Tgtd, tgtAvailable } from '../emulator/tgt/harness';
 import { IscsiTransport } from '../targets/iscsi/initiator-transport';
 import type { Print, Suite } from './suites';
 import type { TargetReady } from './iscsi-target';
-import { fmt, spawnReady, type Throughput } from './measure';
+import { makeImage, warmPageCache } from './images';
+import { envNumber, fmt, goalRatio, spawnReady, stopChild, type Throughput } from './measure';
 
 const MIB = 1048576;
 const BLOCK = 512;
@@ -41,14 +40,6 @@ const CONFIGS: BenchConfig[] = [
   { transferBytes: 256 * 1024, queueDepth: 8 },
   { transferBytes: 1024 * 1024, queueDepth: 8 },
 ];
-
-function envNumber(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw new RangeError(`${name}=${raw} is not a positive number`);
-  return n;
-}
 
 // ---- CPU accounting ------------------------------------------------------------------------
 
@@ -208,39 +199,6 @@ async function ourInitiatorRun(url: string, cfg: BenchConfig, seconds: number): 
 
 // ---- fixtures ----------------------------------------------------------------------------
 
-/** A FileBlockStore image fully written with random data (tgt reads its raw data file). */
-async function makeImage(file: string, bytes: number): Promise<void> {
-  const store = await FileBlockStore.create(file, {
-    blockSize: BLOCK,
-    blockCount: BigInt(bytes / BLOCK),
-    flushIntervalMs: 0,
-  });
-  try {
-    const piece = 8 * MIB;
-    for (let pos = 0; pos < bytes; pos += piece) {
-      await store.write(BigInt(pos / BLOCK), randomBytes(Math.min(piece, bytes - pos)));
-    }
-  } finally {
-    await store.close();
-  }
-}
-
-/** Read the whole file once so that both targets start from a warm page cache. */
-async function warmPageCache(file: string): Promise<void> {
-  const fh = await open(file, 'r');
-  try {
-    const buf = Buffer.allocUnsafe(8 * MIB);
-    let pos = 0;
-    for (;;) {
-      const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
-      if (bytesRead === 0) break;
-      pos += bytesRead;
-    }
-  } finally {
-    await fh.close();
-  }
-}
-
 interface OurTarget {
   child: ChildProcess;
   ready: TargetReady;
@@ -255,18 +213,6 @@ function startOurTarget(
   const nodeArgs = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
   const args = [...nodeArgs, script, '--image', image, '--store', store, '--block-size', String(BLOCK)];
   return spawnReady<TargetReady>(args, 'our target', 120000);
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const kill = setTimeout(() => child.kill('SIGKILL'), 15000);
-    child.once('exit', () => {
-      clearTimeout(kill);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
 }
 
 // ---- the suite ---------------------------------------------------------------------------
@@ -292,11 +238,6 @@ function cpuText(r: RunResult): string {
   return parts.join(', ');
 }
 
-function ratioText(ours: RunResult, base: RunResult, goal: number): string {
-  const r = ours.tp.mibPerSecond / base.tp.mibPerSecond;
-  return `${r.toFixed(2)}x (goal >= ${goal.toFixed(1)}x: ${r >= goal ? 'met' : 'NOT met'})`;
-}
-
 async function runSuite(print: Print): Promise<void> {
   if (!tgtAvailable() || findProgram('iscsi-perf') === undefined) {
     print(
@@ -314,7 +255,7 @@ async function runSuite(print: Print): Promise<void> {
   let tgtd: Tgtd | undefined;
   let ours: OurTarget | undefined;
   try {
-    await makeImage(image, imageMiB * MIB);
+    await makeImage(image, imageMiB * MIB, BLOCK);
     await warmPageCache(image);
     tgtd = await Tgtd.start();
     await tgtd.addTarget({ tid: 1, iqn: TGT_IQN, luns: [{ lun: 1, backingStore: image }] });
@@ -378,9 +319,11 @@ async function runSuite(print: Print): Promise<void> {
         print(`  ${label.padEnd(20)} ${fmt(r.tp).padEnd(36)} ${cpuText(r)}${extra}`);
       line(contenders[0].label, perfTgt);
       line(contenders[1].label, oursTgt);
-      print(`  (a) our initiator / iscsi-perf, on tgt: ${ratioText(oursTgt, perfTgt, 0.9)}`);
+      print(`  (a) our initiator / iscsi-perf, on tgt: ${goalRatio(oursTgt.tp, perfTgt.tp, 0.9)}`);
       line(contenders[2].label, perfOurs);
-      print(`  (b) our target / tgt, read by iscsi-perf: ${ratioText(perfOurs, perfTgt, 1.0)}${ramNote}`);
+      print(
+        `  (b) our target / tgt, read by iscsi-perf: ${goalRatio(perfOurs.tp, perfTgt.tp, 1.0)}${ramNote}`,
+      );
       line(contenders[3].label, oursOurs, '  (information)');
     }
   } finally {

@@ -30,6 +30,21 @@ export async function median(runs: number, once: () => Promise<Throughput>): Pro
   return all[Math.floor(all.length / 2)];
 }
 
+/** `ours` over `baseline` with whether it reaches `goal`, e.g. "1.42x (goal >= 1.2x: met)". */
+export function goalRatio(ours: Throughput, baseline: Throughput, goal: number): string {
+  const r = ours.mibPerSecond / baseline.mibPerSecond;
+  return `${r.toFixed(2)}x (goal >= ${goal.toFixed(1)}x: ${r >= goal ? 'met' : 'NOT met'})`;
+}
+
+/** A positive number from the environment variable `name`, or `fallback` when it is unset or empty. */
+export function envNumber(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new RangeError(`${name}=${raw} is not a positive number`);
+  return n;
+}
+
 export function peakRssMiB(): number {
   return process.resourceUsage().maxRSS / 1024;
 }
@@ -67,5 +82,18 @@ export function spawnReady<T>(
       clearTimeout(timer);
       reject(new Error(`${what} exited with ${code}: ${err.trim()}`));
     });
+  });
+}
+
+/** SIGTERM a child (SIGKILL after 15 s) and wait until it has exited. */
+export function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), 15000);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.kill('SIGTERM');
   });
 }

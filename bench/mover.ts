@@ -14,7 +14,7 @@
 // BENCH_MOVER_PART (a, b or both), BENCH_MOVER_CPU_PROF=DIR (the router child under --cpu-prof),
 // BENCH_MOVER_PIPELINE='{"readAhead":8,...}' (the router's mover.pipeline, for tuning experiments).
 import { execFile, type ChildProcess } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -32,7 +32,6 @@ import type { SegmentDescriptor } from '../cdb/xcopy/segment-descriptor';
 import type { TargetDescriptor } from '../cdb/xcopy/target-descriptor';
 import { openFileDisk } from '../emulator/devices/disk';
 import { TapeDevice } from '../emulator/devices/tape';
-import { FileBlockStore } from '../emulator/disk';
 import { setLogLevel } from '../emulator/log';
 import type { ItNexus } from '../emulator/lu';
 import { CopyManager } from '../emulator/mover/copy-manager';
@@ -42,7 +41,17 @@ import type { RouterReady } from '../emulator/router';
 import { Cartridge } from '../emulator/tape';
 import { findProgram, Tgtd, tgtAvailable } from '../emulator/tgt/harness';
 import { IscsiTransport } from '../targets/iscsi/initiator-transport';
-import { fmt, peakRssMiB, spawnReady, type Throughput } from './measure';
+import { fileDigest, makeImage, warmPageCache } from './images';
+import {
+  envNumber,
+  fmt,
+  goalRatio,
+  peakRssMiB,
+  spawnReady,
+  stopChild,
+  timeIt,
+  type Throughput,
+} from './measure';
 import type { Print, Suite } from './suites';
 
 const MIB = 1048576;
@@ -52,29 +61,9 @@ const TGT_IQN = 'iqn.2024-01.io.xcopy:bench-mover';
 /** Blocks per segment: BLOCK DEVICE NUMBER OF BLOCKS is 16 bits. */
 const SEGMENT_BLOCKS = 32768;
 
-function envNumber(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw new RangeError(`${name}=${raw} is not a positive number`);
-  return n;
-}
-
 function median(xs: Throughput[]): Throughput {
   const s = [...xs].sort((a, b) => a.mibPerSecond - b.mibPerSecond);
   return s[Math.floor(s.length / 2)];
-}
-
-function ratioText(ours: Throughput, base: Throughput, goal: number): string {
-  const r = ours.mibPerSecond / base.mibPerSecond;
-  return `${r.toFixed(2)}x (goal >= ${goal.toFixed(1)}x: ${r >= goal ? 'met' : 'NOT met'})`;
-}
-
-async function timed(bytes: number, fn: () => Promise<void>): Promise<Throughput> {
-  const start = process.hrtime.bigint();
-  await fn();
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  return { bytes, seconds, mibPerSecond: bytes / MIB / seconds };
 }
 
 function exec(file: string, args: string[]): Promise<void> {
@@ -101,44 +90,6 @@ function parameterList(targets: TargetDescriptor[], segments: SegmentDescriptor[
   return extendedCopyParameterList({ listIdUsage: LIST_ID_USAGE.none, targets, segments });
 }
 
-/** A raw image of random data (FileBlockStore layout; tgt and dd read the raw file). */
-async function makeImage(file: string, bytes: number): Promise<void> {
-  const store = await FileBlockStore.create(file, {
-    blockSize: BLOCK,
-    blockCount: BigInt(bytes / BLOCK),
-    flushIntervalMs: 0,
-  });
-  try {
-    const piece = 8 * MIB;
-    for (let pos = 0; pos < bytes; pos += piece) {
-      await store.write(BigInt(pos / BLOCK), randomBytes(Math.min(piece, bytes - pos)));
-    }
-  } finally {
-    await store.close();
-  }
-}
-
-async function fileDigest(file: string, bytes: number): Promise<string> {
-  const h = createHash('sha256');
-  const fh = await open(file, 'r');
-  try {
-    const buf = Buffer.allocUnsafe(8 * MIB);
-    for (let pos = 0; pos < bytes;) {
-      const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, bytes - pos), pos);
-      if (bytesRead === 0) break;
-      h.update(buf.subarray(0, bytesRead));
-      pos += bytesRead;
-    }
-  } finally {
-    await fh.close();
-  }
-  return h.digest('hex');
-}
-
-async function warmPageCache(file: string): Promise<void> {
-  await fileDigest(file, Number.MAX_SAFE_INTEGER);
-}
-
 // ---- (a) disk -> tape inside one process ---------------------------------------------------------
 
 const BENCH_NEXUS: ItNexus = {
@@ -150,7 +101,7 @@ const BENCH_NEXUS: ItNexus = {
 
 async function partA(print: Print, bytes: number, runs: number, dir: string): Promise<void> {
   const image = path.join(dir, 'disk.img');
-  await makeImage(image, bytes);
+  await makeImage(image, bytes, BLOCK);
   await warmPageCache(image);
   const disk = await openFileDisk({ identity: { id: 'bench-disk' }, image, flushIntervalMs: 0 });
   const tape = new TapeDevice({ identity: { id: 'bench-tape' } });
@@ -172,7 +123,7 @@ async function partA(print: Print, bytes: number, runs: number, dir: string): Pr
     for (let r = 0; r < runs; r++) {
       await rm(ddOut, { force: true });
       dd.push(
-        await timed(bytes, () =>
+        await timeIt(bytes, () =>
           exec('dd', [`if=${image}`, `of=${ddOut}`, 'bs=1M', 'conv=fsync', 'status=none']),
         ),
       );
@@ -188,7 +139,7 @@ async function partA(print: Print, bytes: number, runs: number, dir: string): Pr
         }),
       );
       mover.push(
-        await timed(bytes, async () => {
+        await timeIt(bytes, async () => {
           const res = await cm.extendedCopy({
             cdb,
             dataOut: list,
@@ -213,7 +164,7 @@ async function partA(print: Print, bytes: number, runs: number, dir: string): Pr
   );
   print(`  mover (CopyManager, FileBlockStore -> cartridge)  ${fmt(m)}`);
   print(`  dd bs=1M conv=fsync (same image file)             ${fmt(d)}`);
-  print(`  mover / dd: ${ratioText(m, d, 0.9)}; peak RSS of this process ${rssAfterMover.toFixed(0)} MiB`);
+  print(`  mover / dd: ${goalRatio(m, d, 0.9)}; peak RSS of this process ${rssAfterMover.toFixed(0)} MiB`);
 }
 
 // ---- (b) router mover vs qemu-img between two tgt disk LUs ----------------------------------------
@@ -230,18 +181,6 @@ function startRouter(configFile: string, profileDir: string | undefined): Promis
   const nodeArgs = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
   const args = [...nodeArgs, '-e', launcher, 'mover', 'serve', '--config', configFile, '--log-level', 'warn'];
   return spawnReady<RouterReady>(args, 'the router mover', 60000);
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const kill = setTimeout(() => child.kill('SIGKILL'), 15000);
-    child.once('exit', () => {
-      clearTimeout(kill);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
 }
 
 /** VmHWM (peak resident set) of a process, MiB. */
@@ -358,14 +297,14 @@ async function roundB(o: {
     const pid = router.child.pid;
     for (let r = 0; r < o.runs; r++) {
       qemu.push(
-        await timed(o.bytes, () =>
+        await timeIt(o.bytes, () =>
           exec('qemu-img', ['convert', '-n', '-f', 'raw', '-O', 'raw', srcUrl, dstUrl]),
         ),
       );
       await scribble(o.dst, o.bytes);
       const before = pid === undefined ? undefined : cpuSecondsOf(pid);
       mover.push(
-        await timed(o.bytes, async () => {
+        await timeIt(o.bytes, async () => {
           const res = await c.execute({ cdb, dataOut: list, timeoutMs: 3600000 });
           if (res.status !== 0)
             throw new Error(`EXTENDED COPY: status ${res.status} sense ${res.sense.toString('hex')}`);
@@ -397,7 +336,7 @@ async function partB(print: Print, bytes: number, runs: number, dir: string): Pr
   const profileDir = process.env.BENCH_MOVER_CPU_PROF || undefined;
   const src = path.join(dir, 'tgt-src.img');
   const dst = path.join(dir, 'tgt-dst.img');
-  await makeImage(src, bytes);
+  await makeImage(src, bytes, BLOCK);
   await allocate(dst, bytes);
   await warmPageCache(src);
   const tgtd = await Tgtd.start();
@@ -421,7 +360,7 @@ async function partB(print: Print, bytes: number, runs: number, dir: string): Pr
       );
       print(`    qemu-img convert -n -f raw -O raw (libiscsi) ${fmt(r.qemu)}`);
       print(
-        `    mover / qemu-img: ${goal ? ratioText(r.mover, r.qemu, 1.0) : `${(r.mover.mibPerSecond / r.qemu.mibPerSecond).toFixed(2)}x (information)`}; ` +
+        `    mover / qemu-img: ${goal ? goalRatio(r.mover, r.qemu, 1.0) : `${(r.mover.mibPerSecond / r.qemu.mibPerSecond).toFixed(2)}x (information)`}; ` +
           `peak RSS of the mover process ${r.rss === undefined ? '?' : r.rss.toFixed(0)} MiB`,
       );
     };

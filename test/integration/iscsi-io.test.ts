@@ -1,15 +1,21 @@
 // Full feature phase of the emulated iSCSI target with raw PDUs: CmdSN window, Data-In
 // segmentation, immediate/unsolicited/R2T data-out, residuals, sense, task management,
 // Reject of malformed PDUs while other sessions keep working.
-import { RESERVED_TAG, lunFromNumber, serializePdu, TmfFunction } from '../../targets/iscsi/pdu';
-import { RawIscsiClient, startTestTarget, T1, type TestTarget } from './iscsi-raw-client';
+import {
+  RESERVED_TAG,
+  lunFromNumber,
+  serializePdu,
+  TmfFunction,
+  type DataOut,
+  type ScsiCommand,
+} from '../../targets/iscsi/pdu';
+import { T1, type RawIscsiClient } from './iscsi-raw-client';
+import { useTestTarget } from './iscsi-test-target';
 
-let t: TestTarget;
-const clients: RawIscsiClient[] = [];
+const shared = useTestTarget();
 
 async function session(settings: Parameters<RawIscsiClient['login']>[0] = {}): Promise<RawIscsiClient> {
-  const c = await RawIscsiClient.connect(t.port);
-  clients.push(c);
+  const c = await shared.connect();
   const r = await c.login({ targetName: T1, ...settings });
   expect(r.status).toBe(0);
   await c.clearUnitAttention(0);
@@ -35,22 +41,58 @@ function pattern(n: number, seed: number): Buffer {
   return b;
 }
 
-beforeAll(async () => {
-  t = await startTestTarget();
-});
+/**
+ * A SCSI Command PDU for LUN 0 (simple task attribute, F=1, no immediate data): a write of
+ * `writeLength` bytes when that is above 0, otherwise a command without data.
+ */
+function scsiCommand(
+  c: RawIscsiClient,
+  o: { itt: number; cmdSN: number; cdb: Buffer; writeLength?: number },
+): ScsiCommand {
+  const writeLength = o.writeLength ?? 0;
+  return {
+    kind: 'scsi-command',
+    immediate: false,
+    final: true,
+    read: false,
+    write: writeLength > 0,
+    attr: 1,
+    lun: 0n,
+    itt: o.itt,
+    expectedDataTransferLength: writeLength,
+    cmdSN: o.cmdSN,
+    expStatSN: c.expStatSN,
+    cdb: o.cdb,
+    data: Buffer.alloc(0),
+  };
+}
 
-afterEach(() => {
-  for (const c of clients.splice(0)) c.close();
-});
+/** TEST UNIT READY on LUN 0 with the given CmdSN and ITT, sent without waiting for its response. */
+function sendTur(c: RawIscsiClient, cmdSN: number, itt: number): void {
+  c.send(scsiCommand(c, { itt, cmdSN, cdb: Buffer.alloc(16) }));
+}
 
-afterAll(async () => {
-  await t.server.close({ graceMs: 100 });
-});
+/** A Data-Out PDU for LUN 0 answering the R2T with target transfer tag `ttt`. */
+function dataOut(
+  c: RawIscsiClient,
+  o: { itt: number; ttt: number; dataSN: number; bufferOffset: number; data: Buffer; final: boolean },
+): DataOut {
+  return {
+    kind: 'data-out',
+    final: o.final,
+    lun: 0n,
+    itt: o.itt,
+    ttt: o.ttt,
+    expStatSN: c.expStatSN,
+    dataSN: o.dataSN,
+    bufferOffset: o.bufferOffset,
+    data: o.data,
+  };
+}
 
 describe('commands and status', () => {
   it('the first command of a new nexus gets 29h/00h in a SCSI Response with ExpCmdSN/MaxCmdSN', async () => {
-    const c = await RawIscsiClient.connect(t.port);
-    clients.push(c);
+    const c = await shared.connect();
     await c.login({ targetName: T1 });
     const r = await c.scsi({ cdb: '00 00 00 00 00 00' });
     expect(r.status).toBe(2);
@@ -169,21 +211,14 @@ describe('Data-Out', () => {
       settings: { immediateData: false, initialR2T: true, maxBurstLength: 8192, maxOutstandingR2T: 2 },
     });
     const itt = c.itt();
-    c.send({
-      kind: 'scsi-command',
-      immediate: false,
-      final: true,
-      read: false,
-      write: true,
-      attr: 1,
-      lun: 0n,
-      itt,
-      expectedDataTransferLength: 32768,
-      cmdSN: c.cmdSN++,
-      expStatSN: c.expStatSN,
-      cdb: Buffer.from('2a000000030000004000000000000000', 'hex'),
-      data: Buffer.alloc(0),
-    });
+    c.send(
+      scsiCommand(c, {
+        itt,
+        cmdSN: c.cmdSN++,
+        cdb: Buffer.from('2a000000030000004000000000000000', 'hex'),
+        writeLength: 32768,
+      }),
+    );
     const got = await c.quiet(200);
     expect(got.map((p) => (p.kind === 'r2t' ? [p.r2tSN, p.bufferOffset] : p.kind))).toEqual([
       [0, 0],
@@ -227,49 +262,26 @@ describe('Data-Out', () => {
   it('a wrong DataSN ends the task with ABORTED COMMAND, DATA PHASE ERROR (0Bh/4Bh/00h)', async () => {
     const c = await session({ settings: { immediateData: false, initialR2T: true } });
     const itt = c.itt();
-    c.send({
-      kind: 'scsi-command',
-      immediate: false,
-      final: true,
-      read: false,
-      write: true,
-      attr: 1,
-      lun: 0n,
-      itt,
-      expectedDataTransferLength: 1024,
-      cmdSN: c.cmdSN,
-      expStatSN: c.expStatSN,
-      cdb: Buffer.from('2a000000000000000200000000000000', 'hex'),
-      data: Buffer.alloc(0),
-    });
+    c.send(
+      scsiCommand(c, {
+        itt,
+        cmdSN: c.cmdSN,
+        cdb: Buffer.from('2a000000000000000200000000000000', 'hex'),
+        writeLength: 1024,
+      }),
+    );
     c.cmdSN++;
     const r2t = await c.next('r2t', (p) => p.itt === itt);
-    c.send({
-      kind: 'data-out',
-      final: false,
-      lun: 0n,
-      itt,
-      ttt: r2t.ttt,
-      expStatSN: c.expStatSN,
-      dataSN: 1,
-      bufferOffset: 0,
-      data: Buffer.alloc(512),
-    });
+    c.send(
+      dataOut(c, { itt, ttt: r2t.ttt, dataSN: 1, bufferOffset: 0, data: Buffer.alloc(512), final: false }),
+    );
     const resp = await c.next('scsi-response', (p) => p.itt === itt);
     expect(resp.status).toBe(2);
     expect([resp.senseData[2], resp.senseData[12], resp.senseData[13]]).toEqual([0x0b, 0x4b, 0x00]);
     // Late data for the finished task is dropped without a Reject.
-    c.send({
-      kind: 'data-out',
-      final: true,
-      lun: 0n,
-      itt,
-      ttt: r2t.ttt,
-      expStatSN: c.expStatSN,
-      dataSN: 1,
-      bufferOffset: 512,
-      data: Buffer.alloc(512),
-    });
+    c.send(
+      dataOut(c, { itt, ttt: r2t.ttt, dataSN: 1, bufferOffset: 512, data: Buffer.alloc(512), final: true }),
+    );
     expect(await c.quiet(150)).toEqual([]);
     expect((await c.scsi({ cdb: '00 00 00 00 00 00' })).status).toBe(0);
   });
@@ -278,29 +290,13 @@ describe('Data-Out', () => {
 describe('CmdSN window', () => {
   it('ignores a command above MaxCmdSN and below ExpCmdSN; holds one that arrives early', async () => {
     const c = await session();
-    const tur = (cmdSN: number, itt: number) =>
-      c.send({
-        kind: 'scsi-command',
-        immediate: false,
-        final: true,
-        read: false,
-        write: false,
-        attr: 1,
-        lun: 0n,
-        itt,
-        expectedDataTransferLength: 0,
-        cmdSN,
-        expStatSN: c.expStatSN,
-        cdb: Buffer.alloc(16),
-        data: Buffer.alloc(0),
-      });
     const exp = c.cmdSN;
-    tur((exp + 128) >>> 0, 900); // MaxCmdSN + 1
-    tur((exp - 1) >>> 0, 901); // below ExpCmdSN
+    sendTur(c, (exp + 128) >>> 0, 900); // MaxCmdSN + 1
+    sendTur(c, (exp - 1) >>> 0, 901); // below ExpCmdSN
     expect(await c.quiet(200)).toEqual([]);
-    tur((exp + 1) >>> 0, 902); // arrives before exp
+    sendTur(c, (exp + 1) >>> 0, 902); // arrives before exp
     expect(await c.quiet(100)).toEqual([]);
-    tur(exp, 903);
+    sendTur(c, exp, 903);
     const a = await c.next('scsi-response', (p) => p.itt === 903);
     const b = await c.next('scsi-response', (p) => p.itt === 902);
     expect(a.statSN).toBe((b.statSN - 1) >>> 0);
@@ -331,64 +327,33 @@ describe('task management', () => {
     const c = await session({ settings: { immediateData: false, initialR2T: true } });
     const itt = c.itt();
     const cmdSN = c.cmdSN++;
-    c.send({
-      kind: 'scsi-command',
-      immediate: false,
-      final: true,
-      read: false,
-      write: true,
-      attr: 1,
-      lun: 0n,
-      itt,
-      expectedDataTransferLength: 4096,
-      cmdSN,
-      expStatSN: c.expStatSN,
-      cdb: Buffer.from('2a000000000000000800000000000000', 'hex'),
-      data: Buffer.alloc(0),
-    });
+    c.send(
+      scsiCommand(c, {
+        itt,
+        cmdSN,
+        cdb: Buffer.from('2a000000000000000800000000000000', 'hex'),
+        writeLength: 4096,
+      }),
+    );
     const r2t = await c.next('r2t', (p) => p.itt === itt);
     const a = tmf(c, TmfFunction.AbortTask, itt, 0, cmdSN);
     expect((await c.next('task-management-response', (p) => p.itt === a)).response).toBe(0);
-    c.send({
-      kind: 'data-out',
-      final: true,
-      lun: 0n,
-      itt,
-      ttt: r2t.ttt,
-      expStatSN: c.expStatSN,
-      dataSN: 0,
-      bufferOffset: 0,
-      data: Buffer.alloc(4096),
-    });
+    c.send(
+      dataOut(c, { itt, ttt: r2t.ttt, dataSN: 0, bufferOffset: 0, data: Buffer.alloc(4096), final: true }),
+    );
     expect(await c.quiet(200)).toEqual([]);
   });
 
   it('ABORT TASK that overtakes its command: the CmdSN counts as received, the command is dropped later', async () => {
     const c = await session();
     const n = c.cmdSN;
-    const tur = (cmdSN: number, itt: number): void =>
-      c.send({
-        kind: 'scsi-command',
-        immediate: false,
-        final: true,
-        read: false,
-        write: false,
-        attr: 1,
-        lun: 0n,
-        itt,
-        expectedDataTransferLength: 0,
-        cmdSN,
-        expStatSN: c.expStatSN,
-        cdb: Buffer.alloc(16),
-        data: Buffer.alloc(0),
-      });
-    tur((n + 1) >>> 0, 701); // waits for CmdSN n
+    sendTur(c, (n + 1) >>> 0, 701); // waits for CmdSN n
     expect(await c.quiet(100)).toEqual([]);
     const a = tmf(c, TmfFunction.AbortTask, 700, 0, n);
     expect((await c.next('task-management-response', (p) => p.itt === a)).response).toBe(0);
     const held = await c.next('scsi-response', (p) => p.itt === 701);
     expect(held.expCmdSN).toBe((n + 2) >>> 0);
-    tur(n, 700); // the aborted command arrives late: below ExpCmdSN, ignored
+    sendTur(c, n, 700); // the aborted command arrives late: below ExpCmdSN, ignored
     expect(await c.quiet(150)).toEqual([]);
     c.cmdSN = (n + 2) >>> 0;
     expect((await c.scsi({ cdb: '00 00 00 00 00 00' })).status).toBe(0);
@@ -485,21 +450,7 @@ describe('malformed PDUs', () => {
     expect(rej.reason).toBe(0x09);
     expect(rej.data.readUInt32BE(16)).toBe(4242);
     // A SCSI Command whose AHS length is wrong: Reject, and its CmdSN is used up.
-    const cmd = serializePdu({
-      kind: 'scsi-command',
-      immediate: false,
-      final: true,
-      read: false,
-      write: false,
-      attr: 1,
-      lun: 0n,
-      itt: 99,
-      expectedDataTransferLength: 0,
-      cmdSN: bad.cmdSN,
-      expStatSN: bad.expStatSN,
-      cdb: Buffer.alloc(16),
-      data: Buffer.alloc(0),
-    });
+    const cmd = serializePdu(scsiCommand(bad, { itt: 99, cmdSN: bad.cmdSN, cdb: Buffer.alloc(16) }));
     const withAhs = Buffer.concat([cmd.subarray(0, 48), Buffer.from([0, 0, 1, 0])]);
     withAhs[4] = 1;
     bad.sendRaw(withAhs);

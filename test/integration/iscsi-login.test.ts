@@ -4,36 +4,11 @@ import { createRamDisk } from '../../emulator/devices/disk';
 import { IscsiTargetServer } from '../../emulator/iscsi/server';
 import type { LogicalUnit } from '../../emulator/lu';
 import { serializeText, parseText, textValue } from '../../targets/iscsi/text';
-import {
-  ALLOWED,
-  RawIscsiClient,
-  startTestTarget,
-  T1,
-  T_ACL,
-  T_CHAP,
-  type TestTarget,
-} from './iscsi-raw-client';
+import { ALLOWED, startTestTarget, T1, T_ACL, T_CHAP } from './iscsi-raw-client';
+import { useTestTarget } from './iscsi-test-target';
 
-let t: TestTarget;
-const clients: RawIscsiClient[] = [];
-
-async function client(port = t.port): Promise<RawIscsiClient> {
-  const c = await RawIscsiClient.connect(port);
-  clients.push(c);
-  return c;
-}
-
-beforeAll(async () => {
-  t = await startTestTarget();
-});
-
-afterEach(() => {
-  for (const c of clients.splice(0)) c.close();
-});
-
-afterAll(async () => {
-  await t.server.close({ graceMs: 100 });
-});
+const shared = useTestTarget();
+const client = (port?: number) => shared.connect(port);
 
 describe('login', () => {
   it('logs in: TPGT in the first response, TSIH assigned, target MaxRecvDataSegmentLength declared', async () => {
@@ -194,7 +169,7 @@ describe('discovery', () => {
     const c = await client();
     expect((await c.login({ sessionType: 'Discovery' })).status).toBe(0);
     const pairs = await c.text([['SendTargets', 'All']]);
-    const addr = `127.0.0.1:${t.port},1`;
+    const addr = `127.0.0.1:${shared.target.port},1`;
     expect(pairs).toEqual([
       ['TargetName', T1],
       ['TargetAddress', addr],
@@ -213,7 +188,7 @@ describe('discovery', () => {
     await c.login({ targetName: T1 });
     expect(await c.text([['SendTargets', '']])).toEqual([
       ['TargetName', T1],
-      ['TargetAddress', `127.0.0.1:${t.port},1`],
+      ['TargetAddress', `127.0.0.1:${shared.target.port},1`],
     ]);
     expect(
       await c.text([
@@ -222,7 +197,7 @@ describe('discovery', () => {
       ]),
     ).toEqual([
       ['TargetName', T_CHAP],
-      ['TargetAddress', `127.0.0.1:${t.port},1`],
+      ['TargetAddress', `127.0.0.1:${shared.target.port},1`],
       ['X-unknown', 'NotUnderstood'],
     ]);
   });
@@ -278,10 +253,10 @@ describe('sessions', () => {
   it('logout closes the session and the connection', async () => {
     const c = await client();
     await c.login({ targetName: T1 });
-    const before = t.server.stats().sessions;
+    const before = shared.target.server.stats().sessions;
     expect(await c.logout()).toBe(0);
     await c.closedPromise;
-    expect(t.server.stats().sessions).toBe(before - 1);
+    expect(shared.target.server.stats().sessions).toBe(before - 1);
   });
 
   it('a second login with the same ISID reinstates the session: the old connection closes', async () => {

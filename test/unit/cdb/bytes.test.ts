@@ -17,9 +17,7 @@ import {
   putU8,
 } from '../../../cdb/bytes';
 import { lookupCommand } from '../../../cdb/commands';
-import { expectSense, senseOf } from './spc/spc-mode-helpers';
-
-const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
+import { expectSense, hex, senseOf } from './helpers';
 
 describe('ByteReader', () => {
   const r = new ByteReader(

@@ -1,5 +1,4 @@
 import * as fc from 'fast-check';
-import { SenseError } from '../../../../cdb/errors';
 import {
   decodeLun,
   decodeReportLunsCdb,
@@ -11,18 +10,7 @@ import {
   reportLunsDataLength,
   SELECT_REPORT,
 } from '../../../../cdb/spc/report-luns';
-
-function senseOf(fn: () => unknown): SenseError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof SenseError) return e;
-    throw e;
-  }
-  throw new Error('expected a SenseError');
-}
-
-const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
+import { hex, senseOf } from './helpers';
 
 describe('REPORT LUNS CDB (SPC-4 6.33)', () => {
   it('decodes a hand-written CDB', () => {

@@ -1,17 +1,7 @@
 import * as fc from 'fast-check';
-import { SenseError } from '../../../../cdb/errors';
 import { decodeRequestSense, encodeRequestSense } from '../../../../cdb/spc/request-sense';
 import { ALL_DECODERS, describeCdb } from '../../../../cdb/commands';
-
-function senseOf(fn: () => unknown): SenseError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof SenseError) return e;
-    throw e;
-  }
-  throw new Error('expected a SenseError');
-}
+import { senseOf } from './helpers';
 
 describe('REQUEST SENSE', () => {
   it('golden vectors', () => {

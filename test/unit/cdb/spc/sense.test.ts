@@ -19,20 +19,7 @@ import {
   type SenseKeySpecific,
   sksKindFor,
 } from '../../../../cdb/spc/sense';
-
-function hex(s: string): Buffer {
-  return Buffer.from(s.replace(/\s+/g, ''), 'hex');
-}
-
-function senseErrorOf(fn: () => unknown): SenseError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof SenseError) return e;
-    throw e;
-  }
-  throw new Error('expected a SenseError');
-}
+import { hex, senseOf } from './helpers';
 
 // ------------------------------------------------------------------------------------------------
 // Golden vectors, written from SPC-4 4.5.2 / 4.5.3 (and checked with sg_decode_sense by hand).
@@ -337,12 +324,12 @@ describe('sense golden vectors', () => {
 describe('sense decode errors', () => {
   it('empty and short buffers: PARAMETER LIST LENGTH ERROR', () => {
     for (const b of [Buffer.alloc(0), hex('70'), hex('70 00 05 00 00 00 00')]) {
-      const e = senseErrorOf(() => decodeSense(b));
+      const e = senseOf(() => decodeSense(b));
       expect([e.senseKey, e.asc, e.ascq]).toEqual([5, 0x1a, 0]);
     }
   });
   it('ADDITIONAL SENSE LENGTH beyond the buffer: 1A/00', () => {
-    const e = senseErrorOf(() => decodeSense(FIXED_FIELD_POINTER.subarray(0, 17)));
+    const e = senseOf(() => decodeSense(FIXED_FIELD_POINTER.subarray(0, 17)));
     expect([e.asc, e.ascq]).toEqual([0x1a, 0]);
     expect(e.message).toContain('18 bytes, have 17');
   });
@@ -350,26 +337,24 @@ describe('sense decode errors', () => {
     for (const rc of [0x00, 0x6f, 0x74, 0x7f, 0xf4]) {
       const b = Buffer.from(FIXED_FIELD_POINTER);
       b[0] = rc;
-      const e = senseErrorOf(() => decodeSense(b));
+      const e = senseOf(() => decodeSense(b));
       expect([e.senseKey, e.asc, e.ascq]).toEqual([5, 0x26, 0]);
       expect(e.fieldPointer).toEqual({ commandData: false, field: 0, bit: undefined });
     }
-    expect(senseErrorOf(() => decodeSense(hex('7f 00 00 00 00 00 00 00'))).message).toContain(
-      'vendor specific',
-    );
+    expect(senseOf(() => decodeSense(hex('7f 00 00 00 00 00 00 00'))).message).toContain('vendor specific');
   });
   it('a descriptor running past the sense data: 1A/00', () => {
-    const e = senseErrorOf(() => decodeSense(hex('72 05 24 00 00 0000 04 00 0a 80 00')));
+    const e = senseOf(() => decodeSense(hex('72 05 24 00 00 0000 04 00 0a 80 00')));
     expect([e.asc, e.ascq]).toEqual([0x1a, 0]);
-    const half = senseErrorOf(() => decodeSense(hex('72 05 24 00 00 0000 01 00')));
+    const half = senseOf(() => decodeSense(hex('72 05 24 00 00 0000 01 00')));
     expect([half.asc, half.ascq]).toEqual([0x1a, 0]);
   });
   it('a typed descriptor with the wrong ADDITIONAL LENGTH: 26/00 at that length byte', () => {
     // FIELD REPLACEABLE UNIT descriptor with ADDITIONAL LENGTH 4 instead of 2
-    const e = senseErrorOf(() => decodeSense(hex('72 05 24 00 00 0000 06 03 04 80 00 00 00')));
+    const e = senseOf(() => decodeSense(hex('72 05 24 00 00 0000 06 03 04 80 00 00 00')));
     expect([e.asc, e.ascq]).toEqual([0x26, 0]);
     expect(e.fieldPointer).toEqual({ commandData: false, field: 9, bit: undefined });
-    const fwd = senseErrorOf(() => decodeSense(hex('72 0a 00 00 00 0000 03 0c 01 00')));
+    const fwd = senseOf(() => decodeSense(hex('72 0a 00 00 00 0000 03 0c 01 00')));
     expect(fwd.fieldPointer?.field).toBe(9);
   });
 });

@@ -1,32 +1,10 @@
 // Shared by the spc-mode tests (mode, reservations, attributes, log): sense assertions and
 // small arbitraries.
 import * as fc from 'fast-check';
-import { SenseError, type FieldPointer } from '../../../../cdb/errors';
+import { SenseError } from '../../../../cdb/errors';
 import { PROTOCOL_IDENTIFIER, type TransportId } from '../../../../cdb/spc/transport-id';
 
-export function senseOf(fn: () => unknown): SenseError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof SenseError) return e;
-    throw e;
-  }
-  throw new Error('expected a SenseError');
-}
-
-/** Assert sense key / ASC / ASCQ and, when given, the field pointer (undefined bit = whole byte). */
-export function expectSense(
-  fn: () => unknown,
-  senseKey: number,
-  asc: number,
-  ascq: number,
-  fieldPointer?: FieldPointer,
-): SenseError {
-  const e = senseOf(fn);
-  expect([e.senseKey, e.asc, e.ascq]).toEqual([senseKey, asc, ascq]);
-  if (fieldPointer !== undefined) expect(e.fieldPointer).toEqual(fieldPointer);
-  return e;
-}
+export { expectSense } from '../helpers';
 
 export const u = (bits: number): fc.Arbitrary<number> => fc.integer({ min: 0, max: 2 ** bits - 1 });
 export const u8 = u(8);

@@ -1,18 +1,6 @@
 import * as fc from 'fast-check';
-import { SenseError } from '../../../../cdb/errors';
 import { decodeSupportedVpdPages, encodeSupportedVpdPages } from '../../../../cdb/spc/vpd-00';
-
-function senseOf(fn: () => unknown): SenseError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof SenseError) return e;
-    throw e;
-  }
-  throw new Error('expected a SenseError');
-}
-
-const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
+import { hex, senseOf } from './helpers';
 
 describe('Supported VPD Pages VPD page 00h (SPC-4 7.8.14)', () => {
   // PDT 00h | PAGE CODE 00h | PAGE LENGTH 0007h | 00 80 83 8F B0 B1 B2

@@ -1,18 +1,6 @@
 import * as fc from 'fast-check';
-import { SenseError } from '../../../../cdb/errors';
 import { decodeUnitSerialNumber, encodeUnitSerialNumber } from '../../../../cdb/spc/vpd-80';
-
-function senseOf(fn: () => unknown): SenseError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof SenseError) return e;
-    throw e;
-  }
-  throw new Error('expected a SenseError');
-}
-
-const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
+import { hex, senseOf } from './helpers';
 
 describe('Unit Serial Number VPD page 80h (SPC-4 7.8.15)', () => {
   // PDT 01h (tape) | PAGE CODE 80h | PAGE LENGTH 000Ah | "  HU1234AB" (right-aligned)

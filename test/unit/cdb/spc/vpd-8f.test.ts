@@ -1,5 +1,4 @@
 import * as fc from 'fast-check';
-import { SenseError } from '../../../../cdb/errors';
 import {
   decodeThirdPartyCopy,
   decodeThirdPartyCopyDescriptor,
@@ -11,40 +10,7 @@ import {
   type ThirdPartyCopyDescriptor,
   type ThirdPartyCopyPage,
 } from '../../../../cdb/spc/vpd-8f';
-
-function senseOf(fn: () => unknown): SenseError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof SenseError) return e;
-    throw e;
-  }
-  throw new Error('expected a SenseError');
-}
-
-const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
-
-/** Decode `bytes` after overwriting some bytes and cutting it: success or SenseError, nothing else. */
-function mutatedDecodesOrSense(
-  decode: (b: Buffer) => unknown,
-  bytes: Buffer,
-  edits: [number, number][],
-  cut: number,
-): void {
-  const b = Buffer.from(bytes);
-  for (const [at, value] of edits) if (b.length > 0) b[at % b.length] = value;
-  for (const buf of [b, b.subarray(0, cut % (b.length + 1))]) {
-    try {
-      decode(buf);
-    } catch (e) {
-      if (!(e instanceof SenseError)) throw e;
-    }
-  }
-}
-const editsArb = fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), {
-  minLength: 1,
-  maxLength: 4,
-});
+import { editsArb, hex, mutatedDecodesOrSense, senseOf } from './helpers';
 
 // SPC-4 tables 643, 646-648: what a LID1 copy manager reports (the libiscsi CopyStatus gate looks for
 // 84h/00h in Supported Commands).

@@ -1,18 +1,6 @@
 import * as fc from 'fast-check';
-import { SenseError } from '../../../../cdb/errors';
 import { decodeBlockLimits, encodeBlockLimits, type BlockLimitsPage } from '../../../../cdb/spc/vpd-b0';
-
-function senseOf(fn: () => unknown): SenseError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof SenseError) return e;
-    throw e;
-  }
-  throw new Error('expected a SenseError');
-}
-
-const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
+import { hex, senseOf } from './helpers';
 
 // SBC-3 table 208 / SBC-4 Block Limits page, written by hand.
 const GOLDEN = hex(

@@ -1,23 +1,11 @@
 import * as fc from 'fast-check';
-import { SenseError } from '../../../../cdb/errors';
 import {
   decodeBlockDeviceCharacteristics,
   encodeBlockDeviceCharacteristics,
   NON_ROTATING_MEDIUM,
   type BlockDeviceCharacteristicsPage,
 } from '../../../../cdb/spc/vpd-b1';
-
-function senseOf(fn: () => unknown): SenseError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof SenseError) return e;
-    throw e;
-  }
-  throw new Error('expected a SenseError');
-}
-
-const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
+import { hex, senseOf } from './helpers';
 
 const GOLDEN = Buffer.concat([
   hex('00 b1 00 3c'), // PDT 00h | PAGE CODE B1h | PAGE LENGTH 60

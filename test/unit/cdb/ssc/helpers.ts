@@ -1,40 +1,9 @@
 // Shared assertions for the SSC codec tests.
 import * as fc from 'fast-check';
-import { SenseError, type FieldPointer } from '../../../../cdb/errors';
+import type { SenseError } from '../../../../cdb/errors';
+import { expectSense } from '../helpers';
 
-export function senseOf(fn: () => unknown): SenseError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof SenseError) return e;
-    throw e;
-  }
-  throw new Error('expected a SenseError');
-}
-
-/** Assert sense key / ASC / ASCQ and (when given) the field pointer of a failing call. */
-export function expectSense(
-  fn: () => unknown,
-  senseKey: number,
-  asc: number,
-  ascq: number,
-  fieldPointer?: FieldPointer,
-): SenseError {
-  const e = senseOf(fn);
-  expect([e.senseKey, e.asc, e.ascq]).toEqual([senseKey, asc, ascq]);
-  if (fieldPointer) expect(e.fieldPointer).toEqual(fieldPointer);
-  return e;
-}
-
-/** 05/24/00 INVALID FIELD IN CDB at `field` (and `bit`). */
-export function expectInvalidCdb(fn: () => unknown, field: number, bit?: number): SenseError {
-  return expectSense(fn, 0x05, 0x24, 0x00, { commandData: true, field, bit });
-}
-
-/** 05/26/00 INVALID FIELD IN PARAMETER LIST at `field`. */
-export function expectInvalidParam(fn: () => unknown, field: number, bit?: number): SenseError {
-  return expectSense(fn, 0x05, 0x26, 0x00, { commandData: false, field, bit });
-}
+export { expectInvalidCdb, expectInvalidParam, expectSense, hex } from '../helpers';
 
 /** 05/1A/00 PARAMETER LIST LENGTH ERROR. */
 export function expectLengthError(fn: () => unknown): SenseError {
@@ -47,6 +16,37 @@ export const u16 = fc.integer({ min: 0, max: 0xffff });
 export const u24 = fc.integer({ min: 0, max: 0xffffff });
 export const u32 = fc.integer({ min: 0, max: 0xffffffff });
 export const u64 = fc.bigInt({ min: 0n, max: (1n << 64n) - 1n });
+
+/** `decode(encode(v))` deep-equals `v` for every value the arbitrary generates. */
+export function expectRoundTrip<T>(
+  arb: fc.Arbitrary<T>,
+  encode: (v: T) => Buffer,
+  decode: (b: Buffer) => T,
+): void {
+  fc.assert(fc.property(arb, (v: T) => expect(decode(encode(v))).toEqual(v)));
+}
+
+/** The flag bits of byte 0 shared by the READ POSITION short and extended forms (SSC-4 7.7.2, 7.7.4). */
+export const readPositionFlags = {
+  bop: fc.boolean(),
+  eop: fc.boolean(),
+  locu: fc.boolean(),
+  bycu: fc.boolean(),
+  lolu: fc.boolean(),
+  perr: fc.boolean(),
+  bpew: fc.boolean(),
+};
+
+/** Byte 0 of those forms all zero: every flag clear. */
+export const readPositionFlagsClear = {
+  bop: false,
+  eop: false,
+  locu: false,
+  bycu: false,
+  lolu: false,
+  perr: false,
+  bpew: false,
+};
 
 /** Printable ASCII that survives space padding: up to `n` characters, no trailing space. */
 export function asciiField(n: number): fc.Arbitrary<string> {

@@ -4,16 +4,20 @@ import {
   encodeReadPositionExtended,
   type ReadPositionExtended,
 } from '../../../../cdb/ssc/read-position-extended';
-import { expectInvalidParam, expectLengthError, u24, u64, u8 } from './helpers';
+import {
+  expectInvalidParam,
+  expectLengthError,
+  expectRoundTrip,
+  hex,
+  readPositionFlags,
+  readPositionFlagsClear,
+  u24,
+  u64,
+  u8,
+} from './helpers';
 
 const extended = fc.record({
-  bop: fc.boolean(),
-  eop: fc.boolean(),
-  locu: fc.boolean(),
-  bycu: fc.boolean(),
-  lolu: fc.boolean(),
-  perr: fc.boolean(),
-  bpew: fc.boolean(),
+  ...readPositionFlags,
   partitionNumber: u8,
   numberOfLogicalObjectsInObjectBuffer: u24,
   firstLogicalObjectLocation: u64,
@@ -23,56 +27,24 @@ const extended = fc.record({
 
 describe('READ POSITION extended form data', () => {
   it('round-trips', () => {
-    fc.assert(
-      fc.property(extended, (v: ReadPositionExtended) =>
-        expect(decodeReadPositionExtended(encodeReadPositionExtended(v))).toEqual(v),
-      ),
-    );
+    expectRoundTrip(extended, encodeReadPositionExtended, decodeReadPositionExtended);
   });
 
   it('golden: object 2^32 + 5 in partition 2 with one buffered block', () => {
-    const data = Buffer.from([
-      0x00, // flags clear
-      0x02, // PARTITION NUMBER 2
-      0x00,
-      0x1c, // ADDITIONAL LENGTH 28
-      0x00, // reserved
-      0x00,
-      0x00,
-      0x01, // NUMBER OF LOGICAL OBJECTS IN OBJECT BUFFER 1
-      0x00,
-      0x00,
-      0x00,
-      0x01,
-      0x00,
-      0x00,
-      0x00,
-      0x05, // FIRST LOGICAL OBJECT LOCATION
-      0x00,
-      0x00,
-      0x00,
-      0x01,
-      0x00,
-      0x00,
-      0x00,
-      0x04, // LAST LOGICAL OBJECT LOCATION
-      0x00,
-      0x00,
-      0x00,
-      0x00,
-      0x00,
-      0x10,
-      0x00,
-      0x00, // NUMBER OF BYTES IN OBJECT BUFFER 1 MiB
-    ]);
+    const data = hex(
+      [
+        '00', // flags clear
+        '02', // PARTITION NUMBER 2
+        '001c', // ADDITIONAL LENGTH 28
+        '00', // reserved
+        '000001', // NUMBER OF LOGICAL OBJECTS IN OBJECT BUFFER 1
+        '00000001 00000005', // FIRST LOGICAL OBJECT LOCATION
+        '00000001 00000004', // LAST LOGICAL OBJECT LOCATION
+        '00000000 00100000', // NUMBER OF BYTES IN OBJECT BUFFER 1 MiB
+      ].join(''),
+    );
     const v: ReadPositionExtended = {
-      bop: false,
-      eop: false,
-      locu: false,
-      bycu: false,
-      lolu: false,
-      perr: false,
-      bpew: false,
+      ...readPositionFlagsClear,
       partitionNumber: 2,
       numberOfLogicalObjectsInObjectBuffer: 1,
       firstLogicalObjectLocation: 0x100000005n,

@@ -4,7 +4,7 @@ import {
   encodeReadPositionLong,
   type ReadPositionLong,
 } from '../../../../cdb/ssc/read-position-long';
-import { expectLengthError, u32, u64 } from './helpers';
+import { expectLengthError, expectRoundTrip, hex, u32, u64 } from './helpers';
 
 const long = fc.record({
   bop: fc.boolean(),
@@ -20,48 +20,20 @@ const long = fc.record({
 
 describe('READ POSITION long form data', () => {
   it('round-trips', () => {
-    fc.assert(
-      fc.property(long, (v: ReadPositionLong) =>
-        expect(decodeReadPositionLong(encodeReadPositionLong(v))).toEqual(v),
-      ),
-    );
+    expectRoundTrip(long, encodeReadPositionLong, decodeReadPositionLong);
   });
 
   it('golden: partition 0, object 12345, file 3, past early warning', () => {
-    const data = Buffer.from([
-      0x40, // BOP=0 EOP=1 MPU=0 LONU=0 BPEW=0
-      0x00,
-      0x00,
-      0x00, // reserved
-      0x00,
-      0x00,
-      0x00,
-      0x00, // PARTITION NUMBER 0
-      0x00,
-      0x00,
-      0x00,
-      0x00,
-      0x00,
-      0x00,
-      0x30,
-      0x39, // LOGICAL OBJECT NUMBER 12345
-      0x00,
-      0x00,
-      0x00,
-      0x00,
-      0x00,
-      0x00,
-      0x00,
-      0x03, // LOGICAL FILE IDENTIFIER 3
-      0x00,
-      0x00,
-      0x00,
-      0x00,
-      0x00,
-      0x00,
-      0x00,
-      0x00, // LOGICAL SET IDENTIFIER 0 (obsolete)
-    ]);
+    const data = hex(
+      [
+        '40', // BOP=0 EOP=1 MPU=0 LONU=0 BPEW=0
+        '000000', // reserved
+        '00000000', // PARTITION NUMBER 0
+        '00000000 00003039', // LOGICAL OBJECT NUMBER 12345
+        '00000000 00000003', // LOGICAL FILE IDENTIFIER 3
+        '00000000 00000000', // LOGICAL SET IDENTIFIER 0 (obsolete)
+      ].join(''),
+    );
     const v: ReadPositionLong = {
       bop: false,
       eop: true,

@@ -4,16 +4,19 @@ import {
   encodeReadPositionShort,
   type ReadPositionShort,
 } from '../../../../cdb/ssc/read-position-short';
-import { expectLengthError, u24, u32, u8 } from './helpers';
+import {
+  expectLengthError,
+  expectRoundTrip,
+  hex,
+  readPositionFlags,
+  readPositionFlagsClear,
+  u24,
+  u32,
+  u8,
+} from './helpers';
 
 const short = fc.record({
-  bop: fc.boolean(),
-  eop: fc.boolean(),
-  locu: fc.boolean(),
-  bycu: fc.boolean(),
-  lolu: fc.boolean(),
-  perr: fc.boolean(),
-  bpew: fc.boolean(),
+  ...readPositionFlags,
   partitionNumber: u8,
   firstLogicalObjectLocation: u32,
   lastLogicalObjectLocation: u32,
@@ -23,44 +26,24 @@ const short = fc.record({
 
 describe('READ POSITION short form data', () => {
   it('round-trips', () => {
-    fc.assert(
-      fc.property(short, (v: ReadPositionShort) =>
-        expect(decodeReadPositionShort(encodeReadPositionShort(v))).toEqual(v),
-      ),
-    );
+    expectRoundTrip(short, encodeReadPositionShort, decodeReadPositionShort);
   });
 
   it('golden: partition 1, first 1000, last 998, two blocks (128 KiB) still buffered', () => {
-    const data = Buffer.from([
-      0x00, // BOP=0 EOP=0 LOCU=0 BYCU=0 LOLU=0 PERR=0 BPEW=0
-      0x01, // PARTITION NUMBER 1
-      0x00,
-      0x00, // reserved
-      0x00,
-      0x00,
-      0x03,
-      0xe8, // FIRST LOGICAL OBJECT LOCATION 1000
-      0x00,
-      0x00,
-      0x03,
-      0xe6, // LAST LOGICAL OBJECT LOCATION 998
-      0x00, // reserved
-      0x00,
-      0x00,
-      0x02, // NUMBER OF LOGICAL OBJECTS IN OBJECT BUFFER 2
-      0x00,
-      0x02,
-      0x00,
-      0x00, // NUMBER OF BYTES IN OBJECT BUFFER 131072
-    ]);
+    const data = hex(
+      [
+        '00', // BOP=0 EOP=0 LOCU=0 BYCU=0 LOLU=0 PERR=0 BPEW=0
+        '01', // PARTITION NUMBER 1
+        '0000', // reserved
+        '000003e8', // FIRST LOGICAL OBJECT LOCATION 1000
+        '000003e6', // LAST LOGICAL OBJECT LOCATION 998
+        '00', // reserved
+        '000002', // NUMBER OF LOGICAL OBJECTS IN OBJECT BUFFER 2
+        '00020000', // NUMBER OF BYTES IN OBJECT BUFFER 131072
+      ].join(''),
+    );
     const v: ReadPositionShort = {
-      bop: false,
-      eop: false,
-      locu: false,
-      bycu: false,
-      lolu: false,
-      perr: false,
-      bpew: false,
+      ...readPositionFlagsClear,
       partitionNumber: 1,
       firstLogicalObjectLocation: 1000,
       lastLogicalObjectLocation: 998,

@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
 import { decodeRead6, encodeRead6, type Read6 } from '../../../../cdb/ssc/read6';
-import { control, expectInvalidCdb, expectSense, padTo16, u24 } from './helpers';
+import { control, expectInvalidCdb, expectSense, hex, padTo16, u24 } from './helpers';
 
 const read6 = fc
   .record({ sili: fc.boolean(), fixed: fc.boolean(), transferLength: u24, control })
@@ -16,30 +16,20 @@ describe('READ(6) (tape)', () => {
     );
   });
 
-  it('golden: variable block of 64 KiB with SILI', () => {
-    const cdb = Buffer.from([
-      0x08, // READ(6)
-      0x02, // SILI=1, FIXED=0
-      0x01,
-      0x00,
-      0x00, // TRANSFER LENGTH 65536 bytes
-      0x00, // CONTROL
-    ]);
-    const v: Read6 = { sili: true, fixed: false, transferLength: 65536, control: 0 };
-    expect(encodeRead6(v)).toEqual(cdb);
-    expect(decodeRead6(cdb)).toEqual(v);
-  });
-
-  it('golden: fixed mode, 10 blocks', () => {
-    const cdb = Buffer.from([
-      0x08, // READ(6)
-      0x01, // SILI=0, FIXED=1
-      0x00,
-      0x00,
-      0x0a, // TRANSFER LENGTH 10 blocks
-      0x00, // CONTROL
-    ]);
-    const v: Read6 = { sili: false, fixed: true, transferLength: 10, control: 0 };
+  it.each<[string, Buffer, Read6]>([
+    [
+      'variable block of 64 KiB with SILI',
+      // 08h READ(6) | SILI=1, FIXED=0 | TRANSFER LENGTH 65536 bytes | CONTROL
+      hex('08 02 010000 00'),
+      { sili: true, fixed: false, transferLength: 65536, control: 0 },
+    ],
+    [
+      'fixed mode, 10 blocks',
+      // 08h READ(6) | SILI=0, FIXED=1 | TRANSFER LENGTH 10 blocks | CONTROL
+      hex('08 01 00000a 00'),
+      { sili: false, fixed: true, transferLength: 10, control: 0 },
+    ],
+  ])('golden: %s', (_name, cdb, v) => {
     expect(encodeRead6(v)).toEqual(cdb);
     expect(decodeRead6(cdb)).toEqual(v);
   });

@@ -1,5 +1,5 @@
 // Shared hand-assembled EXTENDED COPY parameter list (parameter-list and CLI tests).
-import type { ExtendedCopyParameterList } from '../../../../cdb/xcopy/index';
+import type { ExtendedCopyParameterList, IdentificationDescriptor } from '../../../../cdb/xcopy/index';
 import { hex } from './helpers';
 
 // A disk->tape backup list assembled by hand from SPC-4 6.4.3 and 6.5 (header), 6.4.5.3, 6.4.5.4,
@@ -29,24 +29,27 @@ export const BACKUP_LIST = hex(`
   48 44 52 31 00 00 00 01  // "HDR1" label record
 `);
 
+/** The disk's E4h descriptor (SPC-4 6.4.5.6, 6.4.5.3): NAA-6 designator, DISK BLOCK LENGTH 512. */
+export const DISK_IDENTIFICATION: IdentificationDescriptor = {
+  kind: 'identification',
+  luIdType: 0,
+  nul: false,
+  peripheralDeviceType: 0,
+  relativeInitiatorPortIdentifier: 0,
+  codeSet: 1,
+  association: 0,
+  designatorType: 3,
+  designator: hex('60 01 40 5a bc de f0 12 34 56 78 9a bc de f0 12'),
+  deviceTypeParameters: { kind: 'block', pad: false, diskBlockLength: 512 },
+};
+
 export const BACKUP: ExtendedCopyParameterList = {
   listIdentifier: 1,
   str: false,
   listIdUsage: 0,
   priority: 0,
   targetDescriptors: [
-    {
-      kind: 'identification',
-      luIdType: 0,
-      nul: false,
-      peripheralDeviceType: 0,
-      relativeInitiatorPortIdentifier: 0,
-      codeSet: 1,
-      association: 0,
-      designatorType: 3,
-      designator: hex('60 01 40 5a bc de f0 12 34 56 78 9a bc de f0 12'),
-      deviceTypeParameters: { kind: 'block', pad: false, diskBlockLength: 512 },
-    },
+    DISK_IDENTIFICATION,
     {
       kind: 'identification',
       luIdType: 0,

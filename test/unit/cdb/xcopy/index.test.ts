@@ -36,6 +36,7 @@ test('the registry finds EXTENDED COPY(LID1) and the four RECEIVE COPY RESULTS s
 test('DECODERS lists every xcopy decoder', () => {
   expect(Object.keys(DECODERS).sort()).toEqual(
     [
+      'xcopy.copyAbortedSense',
       'xcopy.copyStatus',
       'xcopy.extendedCopy',
       'xcopy.failedSegmentDetails',

@@ -7,6 +7,7 @@ import {
   targetDescriptorLength,
 } from '../../../../cdb/xcopy/index';
 import { targetDescriptor } from './arbitraries';
+import { DISK_IDENTIFICATION } from './fixtures';
 import { expectSense, hex } from './helpers';
 
 // Hand-assembled from SPC-4 6.4.5.6 (Identification Descriptor CSCD descriptor) and 6.4.5.3.
@@ -39,18 +40,7 @@ const TAPE_E4 = hex(`
 describe('CSCD descriptors: golden vectors', () => {
   test('E4h block device with NAA-6 designator and DISK BLOCK LENGTH 512', () => {
     expect(DISK_E4).toHaveLength(32);
-    const want: IdentificationDescriptor = {
-      kind: 'identification',
-      luIdType: 0,
-      nul: false,
-      peripheralDeviceType: 0,
-      relativeInitiatorPortIdentifier: 0,
-      codeSet: 1,
-      association: 0,
-      designatorType: 3,
-      designator: hex('60 01 40 5a bc de f0 12 34 56 78 9a bc de f0 12'),
-      deviceTypeParameters: { kind: 'block', pad: false, diskBlockLength: 512 },
-    };
+    const want = DISK_IDENTIFICATION;
     expect(decodeTargetDescriptor(DISK_E4)).toEqual(want);
     expect(encodeTargetDescriptor(want)).toEqual(DISK_E4);
   });
