@@ -39,309 +39,119 @@ export interface KeyDefinition {
 
 const MAX_24 = 16777215;
 
+/** Where a key belongs and who sends it. */
+type Placement = Pick<KeyDefinition, 'scope' | 'phase' | 'sender' | 'discovery'>;
+
+function at(
+  scope: KeyDefinition['scope'],
+  phase: KeyDefinition['phase'],
+  sender: KeyDefinition['sender'],
+  discovery = true,
+): Placement {
+  return { scope, phase, sender, discovery };
+}
+
+/** Session-wide, leading login only, offered by either side, Irrelevant in a discovery session. */
+const LEADING = at('session', 'leading', 'both', false);
+/** As LEADING, but meaningful in a discovery session too. */
+const LEADING_ANY_SESSION = at('session', 'leading', 'both');
+/** Per connection, operational stage, offered by either side. */
+const CONNECTION = at('connection', 'operational', 'both');
+/** Session-wide, leading login only, declared by the initiator. */
+const INITIATOR_LEADING = at('session', 'leading', 'initiator');
+
+function key(
+  name: string,
+  type: KeyDefinition['type'],
+  rule: KeyRule,
+  where: Placement,
+  value: Pick<KeyDefinition, 'default' | 'min' | 'max' | 'values'>,
+): KeyDefinition {
+  return {
+    name,
+    type,
+    rule,
+    scope: where.scope,
+    phase: where.phase,
+    sender: where.sender,
+    ...value,
+    discovery: where.discovery,
+  };
+}
+
+/** A numeric key (RFC 7143 6.1.2) with its range and default, if it has one. */
+function numericKey(
+  name: string,
+  rule: KeyRule,
+  dflt: string | undefined,
+  min: number,
+  max: number,
+  where: Placement,
+): KeyDefinition {
+  return key(name, 'numeric', rule, where, dflt === undefined ? { min, max } : { default: dflt, min, max });
+}
+
+/** A Yes/No key (RFC 7143 6.2.2: result function AND or OR). */
+function booleanKey(name: string, rule: 'and' | 'or', dflt: 'Yes' | 'No', where: Placement): KeyDefinition {
+  return key(name, 'boolean', rule, where, { default: dflt });
+}
+
+/** A key whose value is a list of choices (RFC 7143 6.2.1). */
+function listKey(
+  name: string,
+  rule: KeyRule,
+  dflt: string,
+  values: readonly string[],
+  where: Placement,
+): KeyDefinition {
+  return key(name, 'list', rule, where, { default: dflt, values });
+}
+
+/** A text key: declared names and addresses (no default) or the obsolete marker intervals. */
+function textKey(
+  name: string,
+  where: Placement,
+  rule: KeyRule = 'declarative',
+  dflt?: string,
+): KeyDefinition {
+  return key(name, 'text', rule, where, dflt === undefined ? {} : { default: dflt });
+}
+
+const AUTH_METHODS = ['None', 'CHAP', 'KRB5', 'SRP', 'SPKM1', 'SPKM2'];
+
+// RFC 7143 section 13, in this order (the order of KEYS).
 const table: KeyDefinition[] = [
-  {
-    name: 'AuthMethod',
-    type: 'list',
-    rule: 'list',
-    scope: 'connection',
-    phase: 'security',
-    sender: 'initiator',
-    default: 'None',
-    values: ['None', 'CHAP', 'KRB5', 'SRP', 'SPKM1', 'SPKM2'],
-    discovery: true,
-  },
-  {
-    name: 'HeaderDigest',
-    type: 'list',
-    rule: 'list',
-    scope: 'connection',
-    phase: 'operational',
-    sender: 'both',
-    default: 'None',
-    values: ['None', 'CRC32C'],
-    discovery: true,
-  },
-  {
-    name: 'DataDigest',
-    type: 'list',
-    rule: 'list',
-    scope: 'connection',
-    phase: 'operational',
-    sender: 'both',
-    default: 'None',
-    values: ['None', 'CRC32C'],
-    discovery: true,
-  },
-  {
-    name: 'MaxConnections',
-    type: 'numeric',
-    rule: 'min',
-    scope: 'session',
-    phase: 'leading',
-    sender: 'both',
-    default: '1',
-    min: 1,
-    max: 65535,
-    discovery: false,
-  },
-  {
-    name: 'TargetName',
-    type: 'text',
-    rule: 'declarative',
-    scope: 'session',
-    phase: 'leading',
-    sender: 'both',
-    discovery: true,
-  },
-  {
-    name: 'InitiatorName',
-    type: 'text',
-    rule: 'declarative',
-    scope: 'session',
-    phase: 'leading',
-    sender: 'initiator',
-    discovery: true,
-  },
-  {
-    name: 'TargetAlias',
-    type: 'text',
-    rule: 'declarative',
-    scope: 'session',
-    phase: 'any',
-    sender: 'target',
-    discovery: true,
-  },
-  {
-    name: 'InitiatorAlias',
-    type: 'text',
-    rule: 'declarative',
-    scope: 'session',
-    phase: 'any',
-    sender: 'initiator',
-    discovery: true,
-  },
-  {
-    name: 'TargetAddress',
-    type: 'text',
-    rule: 'declarative',
-    scope: 'session',
-    phase: 'any',
-    sender: 'target',
-    discovery: true,
-  },
-  {
-    name: 'TargetPortalGroupTag',
-    type: 'numeric',
-    rule: 'declarative',
-    scope: 'session',
-    phase: 'leading',
-    sender: 'target',
-    min: 0,
-    max: 65535,
-    discovery: true,
-  },
-  {
-    name: 'InitialR2T',
-    type: 'boolean',
-    rule: 'or',
-    scope: 'session',
-    phase: 'leading',
-    sender: 'both',
-    default: 'Yes',
-    discovery: false,
-  },
-  {
-    name: 'ImmediateData',
-    type: 'boolean',
-    rule: 'and',
-    scope: 'session',
-    phase: 'leading',
-    sender: 'both',
-    default: 'Yes',
-    discovery: false,
-  },
-  {
-    name: 'MaxRecvDataSegmentLength',
-    type: 'numeric',
-    rule: 'declarative',
-    scope: 'connection',
-    phase: 'any',
-    sender: 'both',
-    default: '8192',
-    min: 512,
-    max: MAX_24,
-    discovery: true,
-  },
-  {
-    name: 'MaxBurstLength',
-    type: 'numeric',
-    rule: 'min',
-    scope: 'session',
-    phase: 'leading',
-    sender: 'both',
-    default: '262144',
-    min: 512,
-    max: MAX_24,
-    discovery: false,
-  },
-  {
-    name: 'FirstBurstLength',
-    type: 'numeric',
-    rule: 'min',
-    scope: 'session',
-    phase: 'leading',
-    sender: 'both',
-    default: '65536',
-    min: 512,
-    max: MAX_24,
-    discovery: false,
-  },
-  {
-    name: 'DefaultTime2Wait',
-    type: 'numeric',
-    rule: 'max',
-    scope: 'session',
-    phase: 'leading',
-    sender: 'both',
-    default: '2',
-    min: 0,
-    max: 3600,
-    discovery: true,
-  },
-  {
-    name: 'DefaultTime2Retain',
-    type: 'numeric',
-    rule: 'min',
-    scope: 'session',
-    phase: 'leading',
-    sender: 'both',
-    default: '20',
-    min: 0,
-    max: 3600,
-    discovery: true,
-  },
-  {
-    name: 'MaxOutstandingR2T',
-    type: 'numeric',
-    rule: 'min',
-    scope: 'session',
-    phase: 'leading',
-    sender: 'both',
-    default: '1',
-    min: 1,
-    max: 65535,
-    discovery: false,
-  },
-  {
-    name: 'DataPDUInOrder',
-    type: 'boolean',
-    rule: 'or',
-    scope: 'session',
-    phase: 'leading',
-    sender: 'both',
-    default: 'Yes',
-    discovery: false,
-  },
-  {
-    name: 'DataSequenceInOrder',
-    type: 'boolean',
-    rule: 'or',
-    scope: 'session',
-    phase: 'leading',
-    sender: 'both',
-    default: 'Yes',
-    discovery: false,
-  },
-  {
-    name: 'ErrorRecoveryLevel',
-    type: 'numeric',
-    rule: 'min',
-    scope: 'session',
-    phase: 'leading',
-    sender: 'both',
-    default: '0',
-    min: 0,
-    max: 2,
-    discovery: true,
-  },
-  {
-    name: 'SessionType',
-    type: 'list',
-    rule: 'declarative',
-    scope: 'session',
-    phase: 'leading',
-    sender: 'initiator',
-    default: 'Normal',
-    values: ['Discovery', 'Normal'],
-    discovery: true,
-  },
+  listKey('AuthMethod', 'list', 'None', AUTH_METHODS, at('connection', 'security', 'initiator')),
+  listKey('HeaderDigest', 'list', 'None', ['None', 'CRC32C'], CONNECTION),
+  listKey('DataDigest', 'list', 'None', ['None', 'CRC32C'], CONNECTION),
+  numericKey('MaxConnections', 'min', '1', 1, 65535, LEADING),
+  textKey('TargetName', LEADING_ANY_SESSION),
+  textKey('InitiatorName', INITIATOR_LEADING),
+  textKey('TargetAlias', at('session', 'any', 'target')),
+  textKey('InitiatorAlias', at('session', 'any', 'initiator')),
+  textKey('TargetAddress', at('session', 'any', 'target')),
+  numericKey('TargetPortalGroupTag', 'declarative', undefined, 0, 65535, at('session', 'leading', 'target')),
+  booleanKey('InitialR2T', 'or', 'Yes', LEADING),
+  booleanKey('ImmediateData', 'and', 'Yes', LEADING),
+  numericKey('MaxRecvDataSegmentLength', 'declarative', '8192', 512, MAX_24, at('connection', 'any', 'both')),
+  numericKey('MaxBurstLength', 'min', '262144', 512, MAX_24, LEADING),
+  numericKey('FirstBurstLength', 'min', '65536', 512, MAX_24, LEADING),
+  numericKey('DefaultTime2Wait', 'max', '2', 0, 3600, LEADING_ANY_SESSION),
+  numericKey('DefaultTime2Retain', 'min', '20', 0, 3600, LEADING_ANY_SESSION),
+  numericKey('MaxOutstandingR2T', 'min', '1', 1, 65535, LEADING),
+  booleanKey('DataPDUInOrder', 'or', 'Yes', LEADING),
+  booleanKey('DataSequenceInOrder', 'or', 'Yes', LEADING),
+  numericKey('ErrorRecoveryLevel', 'min', '0', 0, 2, LEADING_ANY_SESSION),
+  listKey('SessionType', 'declarative', 'Normal', ['Discovery', 'Normal'], INITIATOR_LEADING),
   // RFC 7143 13.23: TaskReporting (list, default RFC3720).
-  {
-    name: 'TaskReporting',
-    type: 'list',
-    rule: 'list',
-    scope: 'session',
-    phase: 'leading',
-    sender: 'both',
-    default: 'RFC3720',
-    values: ['RFC3720', 'ResponseFence', 'FastAbort'],
-    discovery: false,
-  },
+  listKey('TaskReporting', 'list', 'RFC3720', ['RFC3720', 'ResponseFence', 'FastAbort'], LEADING),
   // RFC 7144 2.1: iSCSIProtocolLevel, numeric, result is the minimum; 1 = RFC 7143.
-  {
-    name: 'iSCSIProtocolLevel',
-    type: 'numeric',
-    rule: 'min',
-    scope: 'session',
-    phase: 'leading',
-    sender: 'both',
-    default: '0',
-    min: 0,
-    max: 31,
-    discovery: false,
-  },
+  numericKey('iSCSIProtocolLevel', 'min', '0', 0, 31, LEADING),
   // RFC 3720 12.19/12.20, obsoleted by RFC 7143: markers are answered No and their intervals Irrelevant.
-  {
-    name: 'OFMarker',
-    type: 'boolean',
-    rule: 'and',
-    scope: 'connection',
-    phase: 'operational',
-    sender: 'both',
-    default: 'No',
-    discovery: true,
-  },
-  {
-    name: 'IFMarker',
-    type: 'boolean',
-    rule: 'and',
-    scope: 'connection',
-    phase: 'operational',
-    sender: 'both',
-    default: 'No',
-    discovery: true,
-  },
-  {
-    name: 'OFMarkInt',
-    type: 'text',
-    rule: 'marker-interval',
-    scope: 'connection',
-    phase: 'operational',
-    sender: 'both',
-    default: '2048',
-    discovery: true,
-  },
-  {
-    name: 'IFMarkInt',
-    type: 'text',
-    rule: 'marker-interval',
-    scope: 'connection',
-    phase: 'operational',
-    sender: 'both',
-    default: '2048',
-    discovery: true,
-  },
+  booleanKey('OFMarker', 'and', 'No', CONNECTION),
+  booleanKey('IFMarker', 'and', 'No', CONNECTION),
+  textKey('OFMarkInt', CONNECTION, 'marker-interval', '2048'),
+  textKey('IFMarkInt', CONNECTION, 'marker-interval', '2048'),
 ];
 
 /** Every key this implementation understands, by name. */
@@ -373,13 +183,8 @@ export const OPERATIONAL_KEYS: readonly string[] = [
 /** Keys offered in a discovery session. */
 export const DISCOVERY_KEYS: readonly string[] = ['HeaderDigest', 'DataDigest', 'MaxRecvDataSegmentLength'];
 
-/** What this side would like; the negotiation outcome may differ. */
-export interface NegotiationSettings {
-  /** Acceptable digests, most preferred first. */
-  headerDigest: DigestName[];
-  dataDigest: DigestName[];
-  /** The data segment length this side can receive (declared to the peer). */
-  maxRecvDataSegmentLength: number;
+/** Operational values that read the same in what a side would like and in the outcome. */
+interface OperationalValues {
   maxBurstLength: number;
   firstBurstLength: number;
   maxOutstandingR2T: number;
@@ -391,10 +196,19 @@ export interface NegotiationSettings {
   defaultTime2Wait: number;
   defaultTime2Retain: number;
   maxConnections: number;
+  iscsiProtocolLevel: number;
+}
+
+/** What this side would like; the negotiation outcome may differ. */
+export interface NegotiationSettings extends OperationalValues {
+  /** Acceptable digests, most preferred first. */
+  headerDigest: DigestName[];
+  dataDigest: DigestName[];
+  /** The data segment length this side can receive (declared to the peer). */
+  maxRecvDataSegmentLength: number;
   /** Acceptable AuthMethod values, most preferred first. */
   authMethod: string[];
   taskReporting: string[];
-  iscsiProtocolLevel: number;
 }
 
 export const DEFAULT_SETTINGS: Readonly<NegotiationSettings> = {
@@ -418,7 +232,7 @@ export const DEFAULT_SETTINGS: Readonly<NegotiationSettings> = {
 };
 
 /** Negotiated parameters of a session/connection, with RFC defaults for keys never negotiated. */
-export interface SessionParameters {
+export interface SessionParameters extends OperationalValues {
   sessionType: SessionType;
   authMethod: string;
   headerDigest: DigestName;
@@ -427,19 +241,7 @@ export interface SessionParameters {
   initiatorMaxRecvDataSegmentLength: number;
   /** Largest data segment the target accepts (initiator -> target PDUs). */
   targetMaxRecvDataSegmentLength: number;
-  maxBurstLength: number;
-  firstBurstLength: number;
-  maxOutstandingR2T: number;
-  initialR2T: boolean;
-  immediateData: boolean;
-  dataPduInOrder: boolean;
-  dataSequenceInOrder: boolean;
-  errorRecoveryLevel: number;
-  defaultTime2Wait: number;
-  defaultTime2Retain: number;
-  maxConnections: number;
   taskReporting: string;
-  iscsiProtocolLevel: number;
   initiatorName?: string;
   targetName?: string;
   initiatorAlias?: string;
@@ -447,6 +249,15 @@ export interface SessionParameters {
   targetAddress?: string;
   targetPortalGroupTag?: number;
 }
+
+/** The declared names and addresses SessionParameters reports, with their keys. */
+const DECLARED_NAMES = [
+  ['initiatorName', 'InitiatorName'],
+  ['targetName', 'TargetName'],
+  ['initiatorAlias', 'InitiatorAlias'],
+  ['targetAlias', 'TargetAlias'],
+  ['targetAddress', 'TargetAddress'],
+] as const;
 
 /** A negotiation that cannot succeed. statusClass/statusDetail are the Login status a target answers with. */
 export class NegotiationError extends Error {
@@ -475,48 +286,42 @@ function parseBool(v: string): boolean | undefined {
 
 const SPECIAL = new Set(['NotUnderstood', 'Irrelevant', 'Reject']);
 
+/** The NegotiationSettings field holding this side's value of each key it offers or answers. */
+const SETTING_OF_KEY = new Map<string, keyof NegotiationSettings>([
+  ['AuthMethod', 'authMethod'],
+  ['HeaderDigest', 'headerDigest'],
+  ['DataDigest', 'dataDigest'],
+  ['MaxConnections', 'maxConnections'],
+  ['InitialR2T', 'initialR2T'],
+  ['ImmediateData', 'immediateData'],
+  ['MaxRecvDataSegmentLength', 'maxRecvDataSegmentLength'],
+  ['MaxBurstLength', 'maxBurstLength'],
+  ['DefaultTime2Wait', 'defaultTime2Wait'],
+  ['DefaultTime2Retain', 'defaultTime2Retain'],
+  ['MaxOutstandingR2T', 'maxOutstandingR2T'],
+  ['DataPDUInOrder', 'dataPduInOrder'],
+  ['DataSequenceInOrder', 'dataSequenceInOrder'],
+  ['ErrorRecoveryLevel', 'errorRecoveryLevel'],
+  ['TaskReporting', 'taskReporting'],
+  ['iSCSIProtocolLevel', 'iscsiProtocolLevel'],
+]);
+
+/** This side's value of a key, written as the key's type is (RFC 7143 6.1); undefined when it has none. */
 function settingValue(s: NegotiationSettings, key: string): string | undefined {
-  const yn = (b: boolean): string => (b ? 'Yes' : 'No');
-  switch (key) {
-    case 'AuthMethod':
-      return s.authMethod.join(',');
-    case 'HeaderDigest':
-      return s.headerDigest.join(',');
-    case 'DataDigest':
-      return s.dataDigest.join(',');
-    case 'MaxConnections':
-      return String(s.maxConnections);
-    case 'InitialR2T':
-      return yn(s.initialR2T);
-    case 'ImmediateData':
-      return yn(s.immediateData);
-    case 'MaxRecvDataSegmentLength':
-      return String(s.maxRecvDataSegmentLength);
-    case 'MaxBurstLength':
-      return String(s.maxBurstLength);
-    case 'FirstBurstLength':
-      return String(Math.min(s.firstBurstLength, s.maxBurstLength));
-    case 'DefaultTime2Wait':
-      return String(s.defaultTime2Wait);
-    case 'DefaultTime2Retain':
-      return String(s.defaultTime2Retain);
-    case 'MaxOutstandingR2T':
-      return String(s.maxOutstandingR2T);
-    case 'DataPDUInOrder':
-      return yn(s.dataPduInOrder);
-    case 'DataSequenceInOrder':
-      return yn(s.dataSequenceInOrder);
-    case 'ErrorRecoveryLevel':
-      return String(s.errorRecoveryLevel);
-    case 'TaskReporting':
-      return s.taskReporting.join(',');
-    case 'iSCSIProtocolLevel':
-      return String(s.iscsiProtocolLevel);
-    case 'OFMarker':
-    case 'IFMarker':
-      return 'No';
+  // RFC 7143 13.14: never offer a FirstBurstLength above our MaxBurstLength.
+  if (key === 'FirstBurstLength') return String(Math.min(s.firstBurstLength, s.maxBurstLength));
+  // Markers (obsoleted by RFC 7143) are never enabled.
+  if (key === 'OFMarker' || key === 'IFMarker') return 'No';
+  const field = SETTING_OF_KEY.get(key);
+  if (field === undefined) return undefined;
+  const v = s[field];
+  switch (KEYS.get(key)?.type) {
+    case 'boolean':
+      return v ? 'Yes' : 'No';
+    case 'list':
+      return (v as readonly string[]).join(',');
     default:
-      return undefined;
+      return String(v);
   }
 }
 
@@ -636,8 +441,13 @@ export class Negotiator {
   /** Declare a declarative key (names, SessionType, TargetPortalGroupTag, MaxRecvDataSegmentLength...). */
   declare(key: string, value: string): TextPair {
     this.localDeclared.set(key, value);
-    if (key === 'SessionType' && (value === 'Normal' || value === 'Discovery')) this.sessionType = value;
+    this.noteSessionType(key, value);
     return [key, value];
+  }
+
+  /** Either side's SessionType declaration sets the session type. */
+  private noteSessionType(key: string, value: string): void {
+    if (key === 'SessionType' && (value === 'Normal' || value === 'Discovery')) this.sessionType = value;
   }
 
   /**
@@ -697,7 +507,7 @@ export class Negotiator {
           throw new NegotiationError(`${key} declared twice`);
         }
         this.peerDeclared.set(key, value);
-        if (key === 'SessionType' && (value === 'Normal' || value === 'Discovery')) this.sessionType = value;
+        this.noteSessionType(key, value);
         continue;
       }
       if (this.done.has(key)) throw new NegotiationError(`key ${key} negotiated twice`);
@@ -760,16 +570,10 @@ export class Negotiator {
       taskReporting: str('TaskReporting'),
       iscsiProtocolLevel: num('iSCSIProtocolLevel'),
     };
-    const initiatorName = declared('InitiatorName');
-    if (initiatorName !== undefined) p.initiatorName = initiatorName;
-    const targetName = declared('TargetName');
-    if (targetName !== undefined) p.targetName = targetName;
-    const initiatorAlias = declared('InitiatorAlias');
-    if (initiatorAlias !== undefined) p.initiatorAlias = initiatorAlias;
-    const targetAlias = declared('TargetAlias');
-    if (targetAlias !== undefined) p.targetAlias = targetAlias;
-    const targetAddress = declared('TargetAddress');
-    if (targetAddress !== undefined) p.targetAddress = targetAddress;
+    for (const [field, key] of DECLARED_NAMES) {
+      const v = declared(key);
+      if (v !== undefined) p[field] = v;
+    }
     const tpgt = declared('TargetPortalGroupTag');
     if (tpgt !== undefined) p.targetPortalGroupTag = parseNumber(tpgt);
     return p;

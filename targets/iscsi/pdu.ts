@@ -128,19 +128,52 @@ export class PduError extends Error {
 // ---------------------------------------------------------------------------------------------
 // PDU object types. Every field is a T10/RFC field in camelCase; reserved fields are not kept.
 
-export interface NopOut {
-  kind: 'nop-out';
-  immediate: boolean;
+/** LUN, Initiator Task Tag and Target Transfer Tag (BHS bytes 8..23, RFC 7143 11.2.1). */
+interface TaskTags {
   lun: bigint;
   itt: number;
   ttt: number;
+}
+
+/** CmdSN and ExpStatSN of an initiator PDU (bytes 24..31). */
+interface CommandSNs {
   cmdSN: number;
   expStatSN: number;
+}
+
+/** StatSN, ExpCmdSN and MaxCmdSN of a target PDU (bytes 24..35). */
+interface StatusSNs {
+  statSN: number;
+  expCmdSN: number;
+  maxCmdSN: number;
+}
+
+/** The header fields a Login Request and a Login Response share (RFC 7143 11.12, 11.13). */
+interface LoginHeader {
+  /** T bit. */
+  transit: boolean;
+  /** C bit. */
+  continue: boolean;
+  /** Current stage (LoginStage). */
+  csg: number;
+  /** Next stage, meaningful when transit is set. */
+  nsg: number;
+  versionMax: number;
+  /** 48-bit ISID. */
+  isid: number;
+  tsih: number;
+  itt: number;
+  data: Buffer;
+}
+
+export interface NopOut extends TaskTags, CommandSNs {
+  kind: 'nop-out';
+  immediate: boolean;
   /** Ping data. */
   data: Buffer;
 }
 
-export interface ScsiCommand {
+export interface ScsiCommand extends CommandSNs {
   kind: 'scsi-command';
   immediate: boolean;
   /** F: no unsolicited Data-Out PDUs follow. */
@@ -152,8 +185,6 @@ export interface ScsiCommand {
   lun: bigint;
   itt: number;
   expectedDataTransferLength: number;
-  cmdSN: number;
-  expStatSN: number;
   /** CDB: 16 bytes from the BHS plus the Extended CDB AHS bytes, if any (shorter CDBs are zero-padded). */
   cdb: Buffer;
   /** Bidirectional Read Expected Data Transfer Length AHS (RFC 7143 11.3.1.5), when present. */
@@ -162,7 +193,7 @@ export interface ScsiCommand {
   data: Buffer;
 }
 
-export interface ScsiResponse {
+export interface ScsiResponse extends StatusSNs {
   kind: 'scsi-response';
   /** o: bidirectional read residual overflow. */
   bidiReadResidualOverflow: boolean;
@@ -178,9 +209,6 @@ export interface ScsiResponse {
   status: number;
   itt: number;
   snackTag: number;
-  statSN: number;
-  expCmdSN: number;
-  maxCmdSN: number;
   expDataSN: number;
   bidiReadResidualCount: number;
   residualCount: number;
@@ -190,7 +218,7 @@ export interface ScsiResponse {
   responseData: Buffer;
 }
 
-export interface TaskManagementRequest {
+export interface TaskManagementRequest extends CommandSNs {
   kind: 'task-management-request';
   immediate: boolean;
   /** TmfFunction code. */
@@ -198,102 +226,55 @@ export interface TaskManagementRequest {
   lun: bigint;
   itt: number;
   referencedTaskTag: number;
-  cmdSN: number;
-  expStatSN: number;
   refCmdSN: number;
   expDataSN: number;
 }
 
-export interface TaskManagementResponse {
+export interface TaskManagementResponse extends StatusSNs {
   kind: 'task-management-response';
   /** TmfResponse code. */
   response: number;
   itt: number;
-  statSN: number;
-  expCmdSN: number;
-  maxCmdSN: number;
 }
 
-export interface LoginRequest {
+export interface LoginRequest extends LoginHeader, CommandSNs {
   kind: 'login-request';
-  /** T bit. */
-  transit: boolean;
-  /** C bit. */
-  continue: boolean;
-  /** Current stage (LoginStage). */
-  csg: number;
-  /** Next stage, meaningful when transit is set. */
-  nsg: number;
-  versionMax: number;
   versionMin: number;
-  /** 48-bit ISID. */
-  isid: number;
-  tsih: number;
-  itt: number;
   cid: number;
-  cmdSN: number;
-  expStatSN: number;
-  data: Buffer;
 }
 
-export interface LoginResponse {
+export interface LoginResponse extends LoginHeader, StatusSNs {
   kind: 'login-response';
-  transit: boolean;
-  continue: boolean;
-  csg: number;
-  nsg: number;
-  versionMax: number;
   versionActive: number;
-  isid: number;
-  tsih: number;
-  itt: number;
-  statSN: number;
-  expCmdSN: number;
-  maxCmdSN: number;
   statusClass: number;
   statusDetail: number;
-  data: Buffer;
 }
 
-export interface TextRequest {
+export interface TextRequest extends TaskTags, CommandSNs {
   kind: 'text-request';
   immediate: boolean;
   final: boolean;
   continue: boolean;
-  lun: bigint;
-  itt: number;
-  ttt: number;
-  cmdSN: number;
-  expStatSN: number;
   data: Buffer;
 }
 
-export interface TextResponse {
+export interface TextResponse extends TaskTags, StatusSNs {
   kind: 'text-response';
   final: boolean;
   continue: boolean;
-  lun: bigint;
-  itt: number;
-  ttt: number;
-  statSN: number;
-  expCmdSN: number;
-  maxCmdSN: number;
   data: Buffer;
 }
 
-export interface DataOut {
+export interface DataOut extends TaskTags {
   kind: 'data-out';
   final: boolean;
-  lun: bigint;
-  itt: number;
-  ttt: number;
   expStatSN: number;
   dataSN: number;
   bufferOffset: number;
   data: Buffer;
 }
 
-export interface DataIn {
+export interface DataIn extends TaskTags, StatusSNs {
   kind: 'data-in';
   final: boolean;
   /** A: acknowledge requested (ERL > 0). */
@@ -303,47 +284,34 @@ export interface DataIn {
   /** S: status is present in this PDU. */
   statusPresent: boolean;
   status: number;
-  lun: bigint;
-  itt: number;
-  ttt: number;
-  statSN: number;
-  expCmdSN: number;
-  maxCmdSN: number;
   dataSN: number;
   bufferOffset: number;
   residualCount: number;
   data: Buffer;
 }
 
-export interface LogoutRequest {
+export interface LogoutRequest extends CommandSNs {
   kind: 'logout-request';
   immediate: boolean;
   /** LogoutReason code. */
   reasonCode: number;
   itt: number;
   cid: number;
-  cmdSN: number;
-  expStatSN: number;
 }
 
-export interface LogoutResponse {
+export interface LogoutResponse extends StatusSNs {
   kind: 'logout-response';
   /** LogoutResponseCode. */
   response: number;
   itt: number;
-  statSN: number;
-  expCmdSN: number;
-  maxCmdSN: number;
   time2Wait: number;
   time2Retain: number;
 }
 
-export interface SnackRequest {
+export interface SnackRequest extends TaskTags {
   kind: 'snack-request';
   /** SNACK type (0 Data/R2T, 1 Status, 2 DataACK, 3 R-Data). */
   type: number;
-  lun: bigint;
-  itt: number;
   /** TTT or SNACK Tag. */
   ttt: number;
   expStatSN: number;
@@ -351,36 +319,21 @@ export interface SnackRequest {
   runLength: number;
 }
 
-export interface NopIn {
+export interface NopIn extends TaskTags, StatusSNs {
   kind: 'nop-in';
-  lun: bigint;
-  itt: number;
-  ttt: number;
-  statSN: number;
-  expCmdSN: number;
-  maxCmdSN: number;
   data: Buffer;
 }
 
-export interface R2T {
+export interface R2T extends TaskTags, StatusSNs {
   kind: 'r2t';
-  lun: bigint;
-  itt: number;
-  ttt: number;
-  statSN: number;
-  expCmdSN: number;
-  maxCmdSN: number;
   r2tSN: number;
   bufferOffset: number;
   desiredDataTransferLength: number;
 }
 
-export interface AsyncMessage {
+export interface AsyncMessage extends StatusSNs {
   kind: 'async-message';
   lun: bigint;
-  statSN: number;
-  expCmdSN: number;
-  maxCmdSN: number;
   /** AsyncEvent code. */
   asyncEvent: number;
   asyncVCode: number;
@@ -393,13 +346,10 @@ export interface AsyncMessage {
   eventData: Buffer;
 }
 
-export interface Reject {
+export interface Reject extends StatusSNs {
   kind: 'reject';
   /** RejectReason code. */
   reason: number;
-  statSN: number;
-  expCmdSN: number;
-  maxCmdSN: number;
   /** DataSN/R2TSN (for a rejected SNACK), else 0. */
   dataSN: number;
   /** Complete header of the rejected PDU. */
@@ -548,7 +498,7 @@ export function lunToNumber(lun: bigint): number {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Encoding
+// BHS words shared by the encoders
 
 interface Encoded {
   /** BHS followed by the AHS, if any. */
@@ -557,6 +507,7 @@ interface Encoded {
   data: Buffer;
 }
 
+/** A zeroed BHS with the opcode, the I bit and DataSegmentLength set (RFC 7143 11.2.1). */
 function bhs(opcode: number, immediate: boolean, data: Buffer): Buffer {
   const h = Buffer.alloc(BHS_LENGTH);
   h[0] = (immediate ? 0x40 : 0) | opcode;
@@ -571,11 +522,6 @@ function put32(h: Buffer, off: number, v: number, what: string): void {
   h.writeUInt32BE(v, off);
 }
 
-function put16(h: Buffer, off: number, v: number, what: string): void {
-  checkUint(v, 16, what);
-  h.writeUInt16BE(v, off);
-}
-
 function put8(h: Buffer, off: number, v: number, what: string): void {
   checkUint(v, 8, what);
   h[off] = v;
@@ -586,16 +532,301 @@ function putLun(h: Buffer, lun: bigint): void {
   h.writeBigUInt64BE(lun, 8);
 }
 
-function stageBits(transit: boolean, cont: boolean, csg: number, nsg: number): number {
-  checkUint(csg, 2, 'csg');
-  checkUint(nsg, 2, 'nsg');
-  return (transit ? 0x80 : 0) | (cont ? 0x40 : 0) | (csg << 2) | nsg;
+/** LUN, Initiator Task Tag and Target Transfer Tag (bytes 8..23). */
+function putTags(h: Buffer, lun: bigint, itt: number, ttt: number): void {
+  putLun(h, lun);
+  put32(h, 16, itt, 'itt');
+  put32(h, 20, ttt, 'ttt');
 }
 
-function put48(h: Buffer, off: number, v: number, what: string): void {
-  checkUint(v, 48, what);
-  h.writeUIntBE(v, off, 6);
+/** StatSN, ExpCmdSN and MaxCmdSN (bytes 24..35) of a target PDU. */
+function putSNs(h: Buffer, p: { statSN: number; expCmdSN: number; maxCmdSN: number }): void {
+  put32(h, 24, p.statSN, 'statSN');
+  put32(h, 28, p.expCmdSN, 'expCmdSN');
+  put32(h, 32, p.maxCmdSN, 'maxCmdSN');
 }
+
+// ---------------------------------------------------------------------------------------------
+// BHS layouts (RFC 7143 11.2.1): where each field of a PDU object sits in the header. One table
+// drives the encoder and the decoder of every PDU but the four of the data path (SCSI Command,
+// SCSI Response, Data-Out, Data-In), whose codecs further down are written out for speed.
+
+/** Keys of T whose values are of type V. */
+type KeysOf<T, V> = { [K in keyof T]-?: T[K] extends V ? K : never }[keyof T];
+
+/** A flag bit of byte 0 (I) or byte 1 (F, T, C). */
+interface FlagField<N> {
+  readonly type: 'flag';
+  readonly name: N;
+  readonly offset: 0 | 1;
+  readonly mask: number;
+}
+
+/** An unsigned number of `bits` bits at bit `shift` of byte 1 (function, reason code, CSG, NSG). */
+interface BitsField<N> {
+  readonly type: 'bits';
+  readonly name: N;
+  readonly bits: number;
+  readonly shift: number;
+}
+
+/** A big-endian unsigned number of `size` bytes at `offset`. */
+interface UintField<N> {
+  readonly type: 'uint';
+  readonly name: N;
+  readonly offset: number;
+  readonly size: 1 | 2 | 4 | 6;
+}
+
+/** The 8-byte LUN field, a bigint (bytes 8..15). */
+interface LunField {
+  readonly type: 'lun';
+  readonly name: 'lun';
+}
+
+type Field<T> =
+  | FlagField<KeysOf<T, boolean>>
+  | BitsField<KeysOf<T, number>>
+  | UintField<KeysOf<T, number>>
+  | (T extends { lun: bigint } ? LunField : never);
+
+type DataMode = 'data' | 'sense' | 'none';
+
+interface Layout<F, D extends DataMode = DataMode> {
+  /** The I bit is always 1 (Login Request, RFC 7143 11.12). */
+  readonly alwaysImmediate?: true;
+  /** The F bit is always 1 (a PDU that is never part of a sequence). */
+  readonly alwaysFinal?: true;
+  /** The ITT is always the reserved tag (Async Message, Reject). */
+  readonly reservedItt?: true;
+  /** Fields in the order of the decoded object, which is also the order the encoder checks them in. */
+  readonly fields: readonly F[];
+  /**
+   * The data segment: `data` as is, SenseLength-prefixed `senseData` then `eventData` (Async
+   * Message, RFC 7143 11.9.4), or none (a data segment is then an invalid PDU field).
+   */
+  readonly data: D;
+}
+
+/** The layout of a PDU type: field names and data segment checked against its interface. */
+type LayoutOf<T> = Layout<
+  Field<T>,
+  T extends { data: Buffer } ? 'data' : T extends { eventData: Buffer } ? 'sense' : 'none'
+>;
+
+function flag<N extends string>(name: N, mask: number, offset: 0 | 1 = 1): FlagField<N> {
+  return { type: 'flag', name, offset, mask };
+}
+
+function bits<N extends string>(name: N, bits: number, shift = 0): BitsField<N> {
+  return { type: 'bits', name, bits, shift };
+}
+
+function uint<N extends string>(name: N, offset: number, size: 1 | 2 | 4 | 6): UintField<N> {
+  return { type: 'uint', name, offset, size };
+}
+
+// The common header words (RFC 7143 11.2.1).
+const IMMEDIATE = flag('immediate', 0x40, 0);
+const FINAL = flag('final', 0x80);
+const CONTINUE = flag('continue', 0x40);
+const LUN: LunField = { type: 'lun', name: 'lun' };
+const ITT = uint('itt', 16, 4);
+const TTT = uint('ttt', 20, 4);
+/** CmdSN and ExpStatSN of an initiator PDU. */
+const COMMAND_SNS = [uint('cmdSN', 24, 4), uint('expStatSN', 28, 4)] as const;
+/** StatSN, ExpCmdSN and MaxCmdSN of a target PDU. */
+const STATUS_SNS = [uint('statSN', 24, 4), uint('expCmdSN', 28, 4), uint('maxCmdSN', 32, 4)] as const;
+/** T, C, CSG and NSG of the Login PDUs (RFC 7143 11.12.1-11.12.3). */
+const LOGIN_STAGES = [flag('transit', 0x80), CONTINUE, bits('csg', 2, 2), bits('nsg', 2)] as const;
+/** ISID and TSIH (RFC 7143 11.12.5, 11.12.6). */
+const ISID_TSIH = [uint('isid', 8, 6), uint('tsih', 14, 2)] as const;
+
+type DirectKind = 'scsi-command' | 'scsi-response' | 'data-out' | 'data-in';
+
+const LAYOUTS: { readonly [K in Exclude<PduKind, DirectKind>]: LayoutOf<Extract<Pdu, { kind: K }>> } = {
+  'nop-out': { alwaysFinal: true, fields: [IMMEDIATE, LUN, ITT, TTT, ...COMMAND_SNS], data: 'data' },
+  'task-management-request': {
+    alwaysFinal: true,
+    fields: [
+      IMMEDIATE,
+      bits('function', 7),
+      LUN,
+      ITT,
+      uint('referencedTaskTag', 20, 4),
+      ...COMMAND_SNS,
+      uint('refCmdSN', 32, 4),
+      uint('expDataSN', 36, 4),
+    ],
+    data: 'none',
+  },
+  'login-request': {
+    alwaysImmediate: true,
+    fields: [
+      ...LOGIN_STAGES,
+      uint('versionMax', 2, 1),
+      uint('versionMin', 3, 1),
+      ...ISID_TSIH,
+      ITT,
+      uint('cid', 20, 2),
+      ...COMMAND_SNS,
+    ],
+    data: 'data',
+  },
+  'text-request': { fields: [IMMEDIATE, FINAL, CONTINUE, LUN, ITT, TTT, ...COMMAND_SNS], data: 'data' },
+  'logout-request': {
+    alwaysFinal: true,
+    fields: [IMMEDIATE, bits('reasonCode', 7), ITT, uint('cid', 20, 2), ...COMMAND_SNS],
+    data: 'none',
+  },
+  'snack-request': {
+    alwaysFinal: true,
+    fields: [
+      bits('type', 4),
+      LUN,
+      ITT,
+      TTT,
+      uint('expStatSN', 28, 4),
+      uint('begRun', 40, 4),
+      uint('runLength', 44, 4),
+    ],
+    data: 'none',
+  },
+  'nop-in': { alwaysFinal: true, fields: [LUN, ITT, TTT, ...STATUS_SNS], data: 'data' },
+  'task-management-response': {
+    alwaysFinal: true,
+    fields: [uint('response', 2, 1), ITT, ...STATUS_SNS],
+    data: 'none',
+  },
+  'login-response': {
+    fields: [
+      ...LOGIN_STAGES,
+      uint('versionMax', 2, 1),
+      uint('versionActive', 3, 1),
+      ...ISID_TSIH,
+      ITT,
+      ...STATUS_SNS,
+      uint('statusClass', 36, 1),
+      uint('statusDetail', 37, 1),
+    ],
+    data: 'data',
+  },
+  'text-response': { fields: [FINAL, CONTINUE, LUN, ITT, TTT, ...STATUS_SNS], data: 'data' },
+  'logout-response': {
+    alwaysFinal: true,
+    fields: [
+      uint('response', 2, 1),
+      ITT,
+      ...STATUS_SNS,
+      uint('time2Wait', 40, 2),
+      uint('time2Retain', 42, 2),
+    ],
+    data: 'none',
+  },
+  r2t: {
+    alwaysFinal: true,
+    fields: [
+      LUN,
+      ITT,
+      TTT,
+      ...STATUS_SNS,
+      uint('r2tSN', 36, 4),
+      uint('bufferOffset', 40, 4),
+      uint('desiredDataTransferLength', 44, 4),
+    ],
+    data: 'none',
+  },
+  'async-message': {
+    alwaysFinal: true,
+    reservedItt: true,
+    fields: [
+      LUN,
+      ...STATUS_SNS,
+      uint('asyncEvent', 36, 1),
+      uint('asyncVCode', 37, 1),
+      uint('parameter1', 38, 2),
+      uint('parameter2', 40, 2),
+      uint('parameter3', 42, 2),
+    ],
+    data: 'sense',
+  },
+  reject: {
+    alwaysFinal: true,
+    reservedItt: true,
+    fields: [uint('reason', 2, 1), ...STATUS_SNS, uint('dataSN', 36, 4)],
+    data: 'data',
+  },
+};
+
+type AnyLayout = Layout<FlagField<string> | BitsField<string> | UintField<string> | LunField>;
+/** A PDU object as the layout walkers see it. */
+type PduFields = Readonly<Record<string, unknown>>;
+
+/** Encode a PDU by its layout; fields are range-checked in layout order (RangeError). */
+function encodeLayout(layout: AnyLayout, opcode: number, p: PduFields): Encoded {
+  const data =
+    layout.data === 'data'
+      ? (p.data as Buffer)
+      : layout.data === 'sense'
+        ? encodeSenseSegment(p.senseData as Buffer, p.eventData as Buffer)
+        : Buffer.alloc(0);
+  const h = bhs(opcode, layout.alwaysImmediate === true, data);
+  if (layout.alwaysFinal) h[1] = 0x80;
+  if (layout.reservedItt) h.writeUInt32BE(RESERVED_TAG, 16);
+  for (const f of layout.fields) {
+    const v = p[f.name];
+    switch (f.type) {
+      case 'flag':
+        if (v) h[f.offset] |= f.mask;
+        break;
+      case 'bits':
+        checkUint(v as number, f.bits, f.name);
+        h[1] |= (v as number) << f.shift;
+        break;
+      case 'uint':
+        checkUint(v as number, f.size * 8, f.name);
+        h.writeUIntBE(v as number, f.offset, f.size);
+        break;
+      case 'lun':
+        putLun(h, v as bigint);
+    }
+  }
+  return { header: h, data };
+}
+
+/** Decode a PDU by its layout: a plain object with its fields in layout order, then the data. */
+function decodeLayout(layout: AnyLayout, kind: PduKind, h: Buffer, data: Buffer): Pdu {
+  if (layout.data === 'none' && data.length !== 0) {
+    throw new PduError(RejectReason.InvalidPduField, `${kind} PDU must not carry a data segment`, h);
+  }
+  const sense = layout.data === 'sense' ? decodeSenseSegment(data, h) : undefined;
+  const p: Record<string, unknown> = { kind };
+  for (const f of layout.fields) {
+    switch (f.type) {
+      case 'flag':
+        p[f.name] = (h[f.offset] & f.mask) !== 0;
+        break;
+      case 'bits':
+        p[f.name] = (h[1] >> f.shift) & ((1 << f.bits) - 1);
+        break;
+      case 'uint':
+        p[f.name] = h.readUIntBE(f.offset, f.size);
+        break;
+      case 'lun':
+        p[f.name] = h.readBigUInt64BE(8);
+    }
+  }
+  if (layout.data === 'data') p.data = data;
+  if (sense) {
+    p.senseData = sense.senseData;
+    p.eventData = sense.trailing;
+  }
+  return p as unknown as Pdu;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The data path: SCSI Command, SCSI Response, Data-Out and Data-In, coded field by field (no table
+// walk, no closures, one object literal per decoded PDU).
 
 function encodeScsiCommand(p: ScsiCommand): Encoded {
   const h = bhs(Opcode.ScsiCommand, p.immediate, p.data);
@@ -632,218 +863,6 @@ function encodeScsiCommand(p: ScsiCommand): Encoded {
   return { header: Buffer.concat([h, ...ahs]), data: p.data };
 }
 
-/** Encode a PDU: header (BHS + AHS) and unpadded data segment. */
-export function encodePdu(p: Pdu): Encoded {
-  const none = Buffer.alloc(0);
-  let h: Buffer;
-  switch (p.kind) {
-    case 'scsi-command':
-      return encodeScsiCommand(p);
-    case 'nop-out':
-      h = bhs(Opcode.NopOut, p.immediate, p.data);
-      h[1] = 0x80;
-      putLun(h, p.lun);
-      put32(h, 16, p.itt, 'itt');
-      put32(h, 20, p.ttt, 'ttt');
-      put32(h, 24, p.cmdSN, 'cmdSN');
-      put32(h, 28, p.expStatSN, 'expStatSN');
-      return { header: h, data: p.data };
-    case 'task-management-request':
-      h = bhs(Opcode.TaskManagementRequest, p.immediate, none);
-      checkUint(p.function, 7, 'function');
-      h[1] = 0x80 | p.function;
-      putLun(h, p.lun);
-      put32(h, 16, p.itt, 'itt');
-      put32(h, 20, p.referencedTaskTag, 'referencedTaskTag');
-      put32(h, 24, p.cmdSN, 'cmdSN');
-      put32(h, 28, p.expStatSN, 'expStatSN');
-      put32(h, 32, p.refCmdSN, 'refCmdSN');
-      put32(h, 36, p.expDataSN, 'expDataSN');
-      return { header: h, data: none };
-    case 'login-request':
-      // RFC 7143 11.12: the I bit is always 1 for a Login Request.
-      h = bhs(Opcode.LoginRequest, true, p.data);
-      h[1] = stageBits(p.transit, p.continue, p.csg, p.nsg);
-      put8(h, 2, p.versionMax, 'versionMax');
-      put8(h, 3, p.versionMin, 'versionMin');
-      put48(h, 8, p.isid, 'isid');
-      put16(h, 14, p.tsih, 'tsih');
-      put32(h, 16, p.itt, 'itt');
-      put16(h, 20, p.cid, 'cid');
-      put32(h, 24, p.cmdSN, 'cmdSN');
-      put32(h, 28, p.expStatSN, 'expStatSN');
-      return { header: h, data: p.data };
-    case 'text-request':
-      h = bhs(Opcode.TextRequest, p.immediate, p.data);
-      h[1] = (p.final ? 0x80 : 0) | (p.continue ? 0x40 : 0);
-      putLun(h, p.lun);
-      put32(h, 16, p.itt, 'itt');
-      put32(h, 20, p.ttt, 'ttt');
-      put32(h, 24, p.cmdSN, 'cmdSN');
-      put32(h, 28, p.expStatSN, 'expStatSN');
-      return { header: h, data: p.data };
-    case 'data-out':
-      h = bhs(Opcode.DataOut, false, p.data);
-      h[1] = p.final ? 0x80 : 0;
-      putLun(h, p.lun);
-      put32(h, 16, p.itt, 'itt');
-      put32(h, 20, p.ttt, 'ttt');
-      put32(h, 28, p.expStatSN, 'expStatSN');
-      put32(h, 36, p.dataSN, 'dataSN');
-      put32(h, 40, p.bufferOffset, 'bufferOffset');
-      return { header: h, data: p.data };
-    case 'logout-request':
-      h = bhs(Opcode.LogoutRequest, p.immediate, none);
-      checkUint(p.reasonCode, 7, 'reasonCode');
-      h[1] = 0x80 | p.reasonCode;
-      put32(h, 16, p.itt, 'itt');
-      put16(h, 20, p.cid, 'cid');
-      put32(h, 24, p.cmdSN, 'cmdSN');
-      put32(h, 28, p.expStatSN, 'expStatSN');
-      return { header: h, data: none };
-    case 'snack-request':
-      h = bhs(Opcode.SnackRequest, false, none);
-      checkUint(p.type, 4, 'type');
-      h[1] = 0x80 | p.type;
-      putLun(h, p.lun);
-      put32(h, 16, p.itt, 'itt');
-      put32(h, 20, p.ttt, 'ttt');
-      put32(h, 28, p.expStatSN, 'expStatSN');
-      put32(h, 40, p.begRun, 'begRun');
-      put32(h, 44, p.runLength, 'runLength');
-      return { header: h, data: none };
-    case 'nop-in':
-      h = bhs(Opcode.NopIn, false, p.data);
-      h[1] = 0x80;
-      putLun(h, p.lun);
-      put32(h, 16, p.itt, 'itt');
-      put32(h, 20, p.ttt, 'ttt');
-      putSNs(h, p);
-      return { header: h, data: p.data };
-    case 'scsi-response': {
-      const data = encodeSenseSegment(p.senseData, p.responseData);
-      h = bhs(Opcode.ScsiResponse, false, data);
-      h[1] =
-        0x80 |
-        (p.bidiReadResidualOverflow ? 0x10 : 0) |
-        (p.bidiReadResidualUnderflow ? 0x08 : 0) |
-        (p.residualOverflow ? 0x04 : 0) |
-        (p.residualUnderflow ? 0x02 : 0);
-      put8(h, 2, p.response, 'response');
-      put8(h, 3, p.status, 'status');
-      put32(h, 16, p.itt, 'itt');
-      put32(h, 20, p.snackTag, 'snackTag');
-      putSNs(h, p);
-      put32(h, 36, p.expDataSN, 'expDataSN');
-      put32(h, 40, p.bidiReadResidualCount, 'bidiReadResidualCount');
-      put32(h, 44, p.residualCount, 'residualCount');
-      return { header: h, data };
-    }
-    case 'task-management-response':
-      h = bhs(Opcode.TaskManagementResponse, false, none);
-      h[1] = 0x80;
-      put8(h, 2, p.response, 'response');
-      put32(h, 16, p.itt, 'itt');
-      putSNs(h, p);
-      return { header: h, data: none };
-    case 'login-response':
-      h = bhs(Opcode.LoginResponse, false, p.data);
-      h[1] = stageBits(p.transit, p.continue, p.csg, p.nsg);
-      put8(h, 2, p.versionMax, 'versionMax');
-      put8(h, 3, p.versionActive, 'versionActive');
-      put48(h, 8, p.isid, 'isid');
-      put16(h, 14, p.tsih, 'tsih');
-      put32(h, 16, p.itt, 'itt');
-      putSNs(h, p);
-      put8(h, 36, p.statusClass, 'statusClass');
-      put8(h, 37, p.statusDetail, 'statusDetail');
-      return { header: h, data: p.data };
-    case 'text-response':
-      h = bhs(Opcode.TextResponse, false, p.data);
-      h[1] = (p.final ? 0x80 : 0) | (p.continue ? 0x40 : 0);
-      putLun(h, p.lun);
-      put32(h, 16, p.itt, 'itt');
-      put32(h, 20, p.ttt, 'ttt');
-      putSNs(h, p);
-      return { header: h, data: p.data };
-    case 'data-in':
-      h = bhs(Opcode.DataIn, false, p.data);
-      h[1] =
-        (p.final ? 0x80 : 0) |
-        (p.acknowledge ? 0x40 : 0) |
-        (p.residualOverflow ? 0x04 : 0) |
-        (p.residualUnderflow ? 0x02 : 0) |
-        (p.statusPresent ? 0x01 : 0);
-      put8(h, 3, p.status, 'status');
-      putLun(h, p.lun);
-      put32(h, 16, p.itt, 'itt');
-      put32(h, 20, p.ttt, 'ttt');
-      putSNs(h, p);
-      put32(h, 36, p.dataSN, 'dataSN');
-      put32(h, 40, p.bufferOffset, 'bufferOffset');
-      put32(h, 44, p.residualCount, 'residualCount');
-      return { header: h, data: p.data };
-    case 'logout-response':
-      h = bhs(Opcode.LogoutResponse, false, none);
-      h[1] = 0x80;
-      put8(h, 2, p.response, 'response');
-      put32(h, 16, p.itt, 'itt');
-      putSNs(h, p);
-      put16(h, 40, p.time2Wait, 'time2Wait');
-      put16(h, 42, p.time2Retain, 'time2Retain');
-      return { header: h, data: none };
-    case 'r2t':
-      h = bhs(Opcode.R2T, false, none);
-      h[1] = 0x80;
-      putLun(h, p.lun);
-      put32(h, 16, p.itt, 'itt');
-      put32(h, 20, p.ttt, 'ttt');
-      putSNs(h, p);
-      put32(h, 36, p.r2tSN, 'r2tSN');
-      put32(h, 40, p.bufferOffset, 'bufferOffset');
-      put32(h, 44, p.desiredDataTransferLength, 'desiredDataTransferLength');
-      return { header: h, data: none };
-    case 'async-message': {
-      const data = encodeSenseSegment(p.senseData, p.eventData);
-      h = bhs(Opcode.AsyncMessage, false, data);
-      h[1] = 0x80;
-      putLun(h, p.lun);
-      h.writeUInt32BE(RESERVED_TAG, 16);
-      putSNs(h, p);
-      put8(h, 36, p.asyncEvent, 'asyncEvent');
-      put8(h, 37, p.asyncVCode, 'asyncVCode');
-      put16(h, 38, p.parameter1, 'parameter1');
-      put16(h, 40, p.parameter2, 'parameter2');
-      put16(h, 42, p.parameter3, 'parameter3');
-      return { header: h, data };
-    }
-    case 'reject':
-      h = bhs(Opcode.Reject, false, p.data);
-      h[1] = 0x80;
-      put8(h, 2, p.reason, 'reason');
-      h.writeUInt32BE(RESERVED_TAG, 16);
-      putSNs(h, p);
-      put32(h, 36, p.dataSN, 'dataSN');
-      return { header: h, data: p.data };
-  }
-}
-
-function putSNs(h: Buffer, p: { statSN: number; expCmdSN: number; maxCmdSN: number }): void {
-  put32(h, 24, p.statSN, 'statSN');
-  put32(h, 28, p.expCmdSN, 'expCmdSN');
-  put32(h, 32, p.maxCmdSN, 'maxCmdSN');
-}
-
-/** Encode a PDU into one buffer: header, data segment and padding (no digests). */
-export function serializePdu(p: Pdu): Buffer {
-  const { header, data } = encodePdu(p);
-  const pad = padLength(data.length);
-  return Buffer.concat([header, data, Buffer.alloc(pad)]);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Decoding
-
 interface Ahs {
   type: number;
   /** AHS-specific bytes (starting with the AHS-specific byte at offset 3). */
@@ -866,6 +885,174 @@ function parseAhs(ahs: Buffer, bhsCopy: Buffer): Ahs[] {
     off += 3 + len + padLength(3 + len);
   }
   return out;
+}
+
+function decodeScsiCommand(header: Buffer, data: Buffer, h: Buffer): ScsiCommand {
+  let cdb: Buffer = Buffer.from(h.subarray(32, 48));
+  let bidi: number | undefined;
+  let sawCdb = false;
+  for (const a of parseAhs(header.subarray(BHS_LENGTH), h)) {
+    if (a.type === 1 && !sawCdb) {
+      sawCdb = true;
+      cdb = Buffer.concat([cdb, a.body.subarray(1)]);
+    } else if (a.type === 2 && bidi === undefined && a.body.length === 5) {
+      bidi = a.body.readUInt32BE(1);
+    } else {
+      throw new PduError(RejectReason.ProtocolError, `unexpected AHS type ${a.type}`, h);
+    }
+  }
+  const b1 = h[1];
+  const cmd: ScsiCommand = {
+    kind: 'scsi-command',
+    immediate: (h[0] & 0x40) !== 0,
+    final: (b1 & 0x80) !== 0,
+    read: (b1 & 0x40) !== 0,
+    write: (b1 & 0x20) !== 0,
+    attr: b1 & 0x07,
+    lun: h.readBigUInt64BE(8),
+    itt: h.readUInt32BE(16),
+    expectedDataTransferLength: h.readUInt32BE(20),
+    cmdSN: h.readUInt32BE(24),
+    expStatSN: h.readUInt32BE(28),
+    cdb,
+    data,
+  };
+  if (bidi !== undefined) cmd.bidiReadExpectedDataTransferLength = bidi;
+  return cmd;
+}
+
+function encodeScsiResponse(p: ScsiResponse): Encoded {
+  const data = encodeSenseSegment(p.senseData, p.responseData);
+  const h = bhs(Opcode.ScsiResponse, false, data);
+  h[1] =
+    0x80 |
+    (p.bidiReadResidualOverflow ? 0x10 : 0) |
+    (p.bidiReadResidualUnderflow ? 0x08 : 0) |
+    (p.residualOverflow ? 0x04 : 0) |
+    (p.residualUnderflow ? 0x02 : 0);
+  put8(h, 2, p.response, 'response');
+  put8(h, 3, p.status, 'status');
+  put32(h, 16, p.itt, 'itt');
+  put32(h, 20, p.snackTag, 'snackTag');
+  putSNs(h, p);
+  put32(h, 36, p.expDataSN, 'expDataSN');
+  put32(h, 40, p.bidiReadResidualCount, 'bidiReadResidualCount');
+  put32(h, 44, p.residualCount, 'residualCount');
+  return { header: h, data };
+}
+
+function decodeScsiResponse(h: Buffer, data: Buffer): ScsiResponse {
+  const { senseData, trailing } = decodeSenseSegment(data, h);
+  const b1 = h[1];
+  return {
+    kind: 'scsi-response',
+    bidiReadResidualOverflow: (b1 & 0x10) !== 0,
+    bidiReadResidualUnderflow: (b1 & 0x08) !== 0,
+    residualOverflow: (b1 & 0x04) !== 0,
+    residualUnderflow: (b1 & 0x02) !== 0,
+    response: h[2],
+    status: h[3],
+    itt: h.readUInt32BE(16),
+    snackTag: h.readUInt32BE(20),
+    statSN: h.readUInt32BE(24),
+    expCmdSN: h.readUInt32BE(28),
+    maxCmdSN: h.readUInt32BE(32),
+    expDataSN: h.readUInt32BE(36),
+    bidiReadResidualCount: h.readUInt32BE(40),
+    residualCount: h.readUInt32BE(44),
+    senseData,
+    responseData: trailing,
+  };
+}
+
+function encodeDataOut(p: DataOut): Encoded {
+  const h = bhs(Opcode.DataOut, false, p.data);
+  h[1] = p.final ? 0x80 : 0;
+  putTags(h, p.lun, p.itt, p.ttt);
+  put32(h, 28, p.expStatSN, 'expStatSN');
+  put32(h, 36, p.dataSN, 'dataSN');
+  put32(h, 40, p.bufferOffset, 'bufferOffset');
+  return { header: h, data: p.data };
+}
+
+function decodeDataOut(h: Buffer, data: Buffer): DataOut {
+  return {
+    kind: 'data-out',
+    final: (h[1] & 0x80) !== 0,
+    lun: h.readBigUInt64BE(8),
+    itt: h.readUInt32BE(16),
+    ttt: h.readUInt32BE(20),
+    expStatSN: h.readUInt32BE(28),
+    dataSN: h.readUInt32BE(36),
+    bufferOffset: h.readUInt32BE(40),
+    data,
+  };
+}
+
+function encodeDataIn(p: DataIn): Encoded {
+  const h = bhs(Opcode.DataIn, false, p.data);
+  h[1] =
+    (p.final ? 0x80 : 0) |
+    (p.acknowledge ? 0x40 : 0) |
+    (p.residualOverflow ? 0x04 : 0) |
+    (p.residualUnderflow ? 0x02 : 0) |
+    (p.statusPresent ? 0x01 : 0);
+  put8(h, 3, p.status, 'status');
+  putTags(h, p.lun, p.itt, p.ttt);
+  putSNs(h, p);
+  put32(h, 36, p.dataSN, 'dataSN');
+  put32(h, 40, p.bufferOffset, 'bufferOffset');
+  put32(h, 44, p.residualCount, 'residualCount');
+  return { header: h, data: p.data };
+}
+
+function decodeDataIn(h: Buffer, data: Buffer): DataIn {
+  const b1 = h[1];
+  return {
+    kind: 'data-in',
+    final: (b1 & 0x80) !== 0,
+    acknowledge: (b1 & 0x40) !== 0,
+    residualOverflow: (b1 & 0x04) !== 0,
+    residualUnderflow: (b1 & 0x02) !== 0,
+    statusPresent: (b1 & 0x01) !== 0,
+    status: h[3],
+    lun: h.readBigUInt64BE(8),
+    itt: h.readUInt32BE(16),
+    ttt: h.readUInt32BE(20),
+    statSN: h.readUInt32BE(24),
+    expCmdSN: h.readUInt32BE(28),
+    maxCmdSN: h.readUInt32BE(32),
+    dataSN: h.readUInt32BE(36),
+    bufferOffset: h.readUInt32BE(40),
+    residualCount: h.readUInt32BE(44),
+    data,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Entry points
+
+/** Encode a PDU: header (BHS + AHS) and unpadded data segment. */
+export function encodePdu(p: Pdu): Encoded {
+  switch (p.kind) {
+    case 'scsi-command':
+      return encodeScsiCommand(p);
+    case 'scsi-response':
+      return encodeScsiResponse(p);
+    case 'data-out':
+      return encodeDataOut(p);
+    case 'data-in':
+      return encodeDataIn(p);
+    default:
+      return encodeLayout(LAYOUTS[p.kind], OPCODE_OF_KIND[p.kind], p as unknown as PduFields);
+  }
+}
+
+/** Encode a PDU into one buffer: header, data segment and padding (no digests). */
+export function serializePdu(p: Pdu): Buffer {
+  const { header, data } = encodePdu(p);
+  const pad = padLength(data.length);
+  return Buffer.concat([header, data, Buffer.alloc(pad)]);
 }
 
 /**
@@ -908,283 +1095,20 @@ function decodeBhsView(header: Buffer, data: Buffer, h: Buffer): Pdu {
       h,
     );
   }
-  const immediate = (h[0] & 0x40) !== 0;
-  const b1 = h[1];
-  const u32 = (off: number): number => h.readUInt32BE(off);
-  const lun = (): bigint => h.readBigUInt64BE(8);
-  const noData = (): void => {
-    if (dataSegmentLength !== 0) {
-      throw new PduError(RejectReason.InvalidPduField, `${kind} PDU must not carry a data segment`, h);
-    }
-  };
   if (totalAhsLength > 0 && kind !== 'scsi-command') {
     throw new PduError(RejectReason.ProtocolError, `${kind} PDU must not carry an AHS`, h);
   }
-
   switch (kind) {
-    case 'scsi-command': {
-      let cdb: Buffer = Buffer.from(h.subarray(32, 48));
-      let bidi: number | undefined;
-      let sawCdb = false;
-      for (const a of parseAhs(header.subarray(BHS_LENGTH), h)) {
-        if (a.type === 1 && !sawCdb) {
-          sawCdb = true;
-          cdb = Buffer.concat([cdb, a.body.subarray(1)]);
-        } else if (a.type === 2 && bidi === undefined && a.body.length === 5) {
-          bidi = a.body.readUInt32BE(1);
-        } else {
-          throw new PduError(RejectReason.ProtocolError, `unexpected AHS type ${a.type}`, h);
-        }
-      }
-      const cmd: ScsiCommand = {
-        kind,
-        immediate,
-        final: (b1 & 0x80) !== 0,
-        read: (b1 & 0x40) !== 0,
-        write: (b1 & 0x20) !== 0,
-        attr: b1 & 0x07,
-        lun: lun(),
-        itt: u32(16),
-        expectedDataTransferLength: u32(20),
-        cmdSN: u32(24),
-        expStatSN: u32(28),
-        cdb,
-        data,
-      };
-      if (bidi !== undefined) cmd.bidiReadExpectedDataTransferLength = bidi;
-      return cmd;
-    }
-    case 'nop-out':
-      return {
-        kind,
-        immediate,
-        lun: lun(),
-        itt: u32(16),
-        ttt: u32(20),
-        cmdSN: u32(24),
-        expStatSN: u32(28),
-        data,
-      };
-    case 'task-management-request':
-      noData();
-      return {
-        kind,
-        immediate,
-        function: b1 & 0x7f,
-        lun: lun(),
-        itt: u32(16),
-        referencedTaskTag: u32(20),
-        cmdSN: u32(24),
-        expStatSN: u32(28),
-        refCmdSN: u32(32),
-        expDataSN: u32(36),
-      };
-    case 'login-request':
-      return {
-        kind,
-        transit: (b1 & 0x80) !== 0,
-        continue: (b1 & 0x40) !== 0,
-        csg: (b1 >> 2) & 3,
-        nsg: b1 & 3,
-        versionMax: h[2],
-        versionMin: h[3],
-        isid: h.readUIntBE(8, 6),
-        tsih: h.readUInt16BE(14),
-        itt: u32(16),
-        cid: h.readUInt16BE(20),
-        cmdSN: u32(24),
-        expStatSN: u32(28),
-        data,
-      };
-    case 'text-request':
-      return {
-        kind,
-        immediate,
-        final: (b1 & 0x80) !== 0,
-        continue: (b1 & 0x40) !== 0,
-        lun: lun(),
-        itt: u32(16),
-        ttt: u32(20),
-        cmdSN: u32(24),
-        expStatSN: u32(28),
-        data,
-      };
+    case 'scsi-command':
+      return decodeScsiCommand(header, data, h);
+    case 'scsi-response':
+      return decodeScsiResponse(h, data);
     case 'data-out':
-      return {
-        kind,
-        final: (b1 & 0x80) !== 0,
-        lun: lun(),
-        itt: u32(16),
-        ttt: u32(20),
-        expStatSN: u32(28),
-        dataSN: u32(36),
-        bufferOffset: u32(40),
-        data,
-      };
-    case 'logout-request':
-      noData();
-      return {
-        kind,
-        immediate,
-        reasonCode: b1 & 0x7f,
-        itt: u32(16),
-        cid: h.readUInt16BE(20),
-        cmdSN: u32(24),
-        expStatSN: u32(28),
-      };
-    case 'snack-request':
-      noData();
-      return {
-        kind,
-        type: b1 & 0x0f,
-        lun: lun(),
-        itt: u32(16),
-        ttt: u32(20),
-        expStatSN: u32(28),
-        begRun: u32(40),
-        runLength: u32(44),
-      };
-    case 'nop-in':
-      return {
-        kind,
-        lun: lun(),
-        itt: u32(16),
-        ttt: u32(20),
-        statSN: u32(24),
-        expCmdSN: u32(28),
-        maxCmdSN: u32(32),
-        data,
-      };
-    case 'scsi-response': {
-      const { senseData, trailing } = decodeSenseSegment(data, h);
-      return {
-        kind,
-        bidiReadResidualOverflow: (b1 & 0x10) !== 0,
-        bidiReadResidualUnderflow: (b1 & 0x08) !== 0,
-        residualOverflow: (b1 & 0x04) !== 0,
-        residualUnderflow: (b1 & 0x02) !== 0,
-        response: h[2],
-        status: h[3],
-        itt: u32(16),
-        snackTag: u32(20),
-        statSN: u32(24),
-        expCmdSN: u32(28),
-        maxCmdSN: u32(32),
-        expDataSN: u32(36),
-        bidiReadResidualCount: u32(40),
-        residualCount: u32(44),
-        senseData,
-        responseData: trailing,
-      };
-    }
-    case 'task-management-response':
-      noData();
-      return { kind, response: h[2], itt: u32(16), statSN: u32(24), expCmdSN: u32(28), maxCmdSN: u32(32) };
-    case 'login-response':
-      return {
-        kind,
-        transit: (b1 & 0x80) !== 0,
-        continue: (b1 & 0x40) !== 0,
-        csg: (b1 >> 2) & 3,
-        nsg: b1 & 3,
-        versionMax: h[2],
-        versionActive: h[3],
-        isid: h.readUIntBE(8, 6),
-        tsih: h.readUInt16BE(14),
-        itt: u32(16),
-        statSN: u32(24),
-        expCmdSN: u32(28),
-        maxCmdSN: u32(32),
-        statusClass: h[36],
-        statusDetail: h[37],
-        data,
-      };
-    case 'text-response':
-      return {
-        kind,
-        final: (b1 & 0x80) !== 0,
-        continue: (b1 & 0x40) !== 0,
-        lun: lun(),
-        itt: u32(16),
-        ttt: u32(20),
-        statSN: u32(24),
-        expCmdSN: u32(28),
-        maxCmdSN: u32(32),
-        data,
-      };
+      return decodeDataOut(h, data);
     case 'data-in':
-      return {
-        kind,
-        final: (b1 & 0x80) !== 0,
-        acknowledge: (b1 & 0x40) !== 0,
-        residualOverflow: (b1 & 0x04) !== 0,
-        residualUnderflow: (b1 & 0x02) !== 0,
-        statusPresent: (b1 & 0x01) !== 0,
-        status: h[3],
-        lun: lun(),
-        itt: u32(16),
-        ttt: u32(20),
-        statSN: u32(24),
-        expCmdSN: u32(28),
-        maxCmdSN: u32(32),
-        dataSN: u32(36),
-        bufferOffset: u32(40),
-        residualCount: u32(44),
-        data,
-      };
-    case 'logout-response':
-      noData();
-      return {
-        kind,
-        response: h[2],
-        itt: u32(16),
-        statSN: u32(24),
-        expCmdSN: u32(28),
-        maxCmdSN: u32(32),
-        time2Wait: h.readUInt16BE(40),
-        time2Retain: h.readUInt16BE(42),
-      };
-    case 'r2t':
-      noData();
-      return {
-        kind,
-        lun: lun(),
-        itt: u32(16),
-        ttt: u32(20),
-        statSN: u32(24),
-        expCmdSN: u32(28),
-        maxCmdSN: u32(32),
-        r2tSN: u32(36),
-        bufferOffset: u32(40),
-        desiredDataTransferLength: u32(44),
-      };
-    case 'async-message': {
-      const { senseData, trailing } = decodeSenseSegment(data, h);
-      return {
-        kind,
-        lun: lun(),
-        statSN: u32(24),
-        expCmdSN: u32(28),
-        maxCmdSN: u32(32),
-        asyncEvent: h[36],
-        asyncVCode: h[37],
-        parameter1: h.readUInt16BE(38),
-        parameter2: h.readUInt16BE(40),
-        parameter3: h.readUInt16BE(42),
-        senseData,
-        eventData: trailing,
-      };
-    }
-    case 'reject':
-      return {
-        kind,
-        reason: h[2],
-        statSN: u32(24),
-        expCmdSN: u32(28),
-        maxCmdSN: u32(32),
-        dataSN: u32(36),
-        data,
-      };
+      return decodeDataIn(h, data);
+    default:
+      return decodeLayout(LAYOUTS[kind], kind, h, data);
   }
 }
 
