@@ -22,7 +22,7 @@ import {
 } from '../../cdb/xcopy/receive-copy-results';
 import { encodeReceiveData } from '../../cdb/xcopy/receive-data';
 import { InProcessTransport } from '../../targets/inprocess-transport';
-import { BufferPool } from '../disk/buffer-pool';
+import { type BufferPool, readBufferPool } from '../disk/buffer-pool';
 import type { CommandContext, OpcodeEntry } from '../devices/command-table';
 import { getLogger, type Logger } from '../log';
 import type { ItNexus, LogicalUnit, LuResponse } from '../lu';
@@ -73,14 +73,17 @@ function good(data: Buffer, allocationLength: number): LuResponse {
 
 export class CopyManager {
   readonly config: MoverConfig;
-  /** Read buffers of the data pipelines, reused across segments and lists (at most the budget kept idle). */
-  private readonly pool: BufferPool;
+  /**
+   * Read buffers of the data pipelines: the process-wide pool block stores read into, so that a
+   * read of a disk in this process (whose data-in is a lease of that pool) goes back to it once
+   * its WRITE completed, like one whose data-in our initiator placed into a lease.
+   */
+  private readonly pool: BufferPool = readBufferPool;
   private readonly registry: ListRegistry;
   private readonly log: Logger;
 
   constructor(private readonly opts: CopyManagerOptions) {
     this.config = moverConfig(opts.config);
-    this.pool = new BufferPool(this.config.pipeline.maxBufferedBytes);
     this.registry = new ListRegistry(this.config.retention, opts.now ?? Date.now);
     this.log = opts.logger ?? getLogger('copy-manager');
   }

@@ -197,8 +197,9 @@ export class StreamSink implements ChunkSink {
   readonly maxWrite: number;
   readonly sequential = true;
   readonly counts = true;
-  // A tape in buffered mode may hold on to what it reported written.
-  readonly releasesData = false;
+  // Our tape LU copies a WRITE's data into the cartridge before it answers (nothing stays in a
+  // drive buffer); a remote drive has received all of it before its status.
+  readonly releasesData = true;
 
   constructor(
     private readonly io: StreamIo,
