@@ -4,7 +4,7 @@
 // (copy results are kept per nexus), and report how it ended: GOOD with the transfer count and any
 // held data (RECEIVE COPY DATA), or the COPY ABORTED sense explained (segment, field, the copy
 // source's or destination's own sense) with FAILED SEGMENT DETAILS. Exit code 0 when the copy ended
-// GOOD, 1 when it ended with another status, 2 for bad input or an unreachable mover.
+// GOOD, 1 when it ended with another status or the mover could not be reached, 2 for bad input.
 // `xcopyctl xcopy params MOVER [--json]`: RECEIVE COPY OPERATING PARAMETERS.
 import { writeFileSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
