@@ -3,54 +3,21 @@
 // thin provisioning (UNMAP, WRITE SAME, GET LBA STATUS) and reservations. Every test of each suite
 // must pass and none may be skipped. Missing tool: the tests fail when CI=true, are skipped with a
 // message otherwise.
-import { execFile } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { openFileDisk, type DiskDevice } from '../../emulator/devices/disk';
 import type { FileBlockStore } from '../../emulator/disk/block-store';
 import { IscsiTargetServer } from '../../emulator/iscsi/server';
 import type { LogicalUnit } from '../../emulator/lu';
+import { describeWithTools, findTool, runTool as run } from './tools';
 
 const TOOL = 'iscsi-test-cu';
 const IQN = 'iqn.2024-01.io.xcopy:disk-interop';
-const CI = process.env.CI === 'true';
 const MiB = 1024 * 1024;
 
-function findTool(name: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    const p = path.join(dir, name);
-    try {
-      accessSync(p, constants.X_OK);
-      return p;
-    } catch {
-      // not in this directory
-    }
-  }
-  return undefined;
-}
-
 const installed = findTool(TOOL) !== undefined;
-if (!installed && !CI) {
-  console.warn(`libiscsi disk interop tests skipped: ${TOOL} not installed (apt-get install libiscsi-bin)`);
-}
-const describeInterop = installed || CI ? describe : describe.skip;
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Run the tool asynchronously (the target serves it from this same event loop). */
-function run(cmd: string, args: string[], timeoutMs: number): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(cmd, args, { timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err === null ? 0 : typeof err.code === 'number' ? err.code : -1;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const describeInterop = describeWithTools([TOOL], 'libiscsi disk interop tests');
 
 interface RunSummary {
   tests: { total: number; ran: number; passed: number; failed: number };

@@ -2,55 +2,17 @@
 // iscsi-readcapacity16 without CHAP, with CHAP and with mutual CHAP, and iscsi-test-cu for the
 // iSCSI family and the core SCSI suites (every test must pass, nothing may be skipped).
 // Missing tools: the tests fail when CI=true, and are skipped with a message otherwise.
-import { execFile } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
-import * as path from 'node:path';
 import { createRamDisk } from '../../emulator/devices/disk';
 import type { ChapConfig } from '../../emulator/iscsi/config';
 import { IscsiTargetServer } from '../../emulator/iscsi/server';
 import type { LogicalUnit } from '../../emulator/lu';
+import { describeWithTools, findTool, runTool as run } from './tools';
 
 const TOOLS = ['iscsi-ls', 'iscsi-inq', 'iscsi-readcapacity16', 'iscsi-test-cu'];
 const IQN = 'iqn.2024-01.io.xcopy:interop';
-const CI = process.env.CI === 'true';
-
-function findTool(name: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    const p = path.join(dir, name);
-    try {
-      accessSync(p, constants.X_OK);
-      return p;
-    } catch {
-      // not in this directory
-    }
-  }
-  return undefined;
-}
 
 const missing = TOOLS.filter((t) => findTool(t) === undefined);
-const runSuite = missing.length === 0 || CI;
-if (!runSuite) {
-  console.warn(
-    `libiscsi interop tests skipped: ${missing.join(', ')} not installed (apt-get install libiscsi-bin)`,
-  );
-}
-const describeInterop = runSuite ? describe : describe.skip;
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Run a tool asynchronously (the target serves it from this same event loop). */
-function run(cmd: string, args: string[], timeoutMs = 60000): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(cmd, args, { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err === null ? 0 : typeof err.code === 'number' ? err.code : -1;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const describeInterop = describeWithTools(TOOLS, 'libiscsi interop tests');
 
 interface Served {
   server: IscsiTargetServer;

@@ -6,17 +6,15 @@
 // manager's access check. Every test must run (no "[SKIPPED]" line: CUnit counts a skip as a pass)
 // and pass; the Run Summary is logged. Missing tool: the test fails when CI=true, is skipped with a
 // message otherwise.
-import { execFile } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import * as path from 'node:path';
 import { setLogLevel } from '../../emulator/log';
 import { parseSanConfig, startSan, type RunningSan } from '../../emulator/san';
+import { describeWithTools, findTool, runTool as run } from './tools';
 
 const TOOL = 'iscsi-test-cu';
 const IQN = 'iqn.2024-01.io.xcopy:xcopy-interop';
-const CI = process.env.CI === 'true';
-const MiB = 1024 * 1024;
 /** libiscsi's two initiator names (iscsi-test-cu -i / -I defaults). */
 const LIBISCSI_INITIATORS = [
   'iqn.2007-10.com.github:sahlberg:libiscsi:iscsi-test',
@@ -36,35 +34,8 @@ const EXPECTED_TESTS = [
 
 setLogLevel('error');
 
-function findTool(name: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    const p = path.join(dir, name);
-    try {
-      accessSync(p, constants.X_OK);
-      return p;
-    } catch {
-      // not in this directory
-    }
-  }
-  return undefined;
-}
-
 const installed = findTool(TOOL) !== undefined;
-if (!installed && !CI) {
-  console.warn(
-    `libiscsi EXTENDED COPY interop test skipped: ${TOOL} not installed (apt-get install libiscsi-bin)`,
-  );
-}
-const describeInterop = installed || CI ? describe : describe.skip;
-
-function run(cmd: string, args: string[], timeoutMs: number): Promise<{ code: number; stdout: string }> {
-  return new Promise((resolve) => {
-    execFile(cmd, args, { timeout: timeoutMs, maxBuffer: 64 * MiB }, (err, stdout) => {
-      const code = err === null ? 0 : typeof err.code === 'number' ? err.code : -1;
-      resolve({ code, stdout });
-    });
-  });
-}
+const describeInterop = describeWithTools([TOOL], 'libiscsi EXTENDED COPY interop test');
 
 describeInterop(
   'iscsi-test-cu SCSI.ExtendedCopy and SCSI.ReceiveCopyResults against a copy-manager disk',
