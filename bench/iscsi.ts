@@ -14,7 +14,7 @@
 // default; ram: a RAM disk pre-filled from it), BENCH_ISCSI_CPU_PROF=DIR (our target child under
 // node --cpu-prof).
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -66,23 +66,6 @@ function procCpuSeconds(pid: number): number | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** The pid of the tgtd started with control port `control` (its command line has "-C <control>"). */
-function findTgtdPid(control: number): number | undefined {
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let args: string[];
-    try {
-      args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-    } catch {
-      continue;
-    }
-    if (path.basename(args[0] ?? '') !== 'tgtd') continue;
-    const i = args.indexOf('-C');
-    if (i >= 0 && args[i + 1] === String(control)) return Number(entry);
-  }
-  return undefined;
 }
 
 function cpuDelta(pid: number | undefined, before: number | undefined): number | undefined {
@@ -260,7 +243,7 @@ async function runSuite(print: Print): Promise<void> {
     tgtd = await Tgtd.start();
     await tgtd.addTarget({ tid: 1, iqn: TGT_IQN, luns: [{ lun: 1, backingStore: image }] });
     const tgtUrl = `iscsi://${tgtd.portal}/${TGT_IQN}/1`;
-    const tgtPid = findTgtdPid(tgtd.controlPort);
+    const tgtPid = tgtd.pid;
     ours = await startOurTarget(image, ourStore, profileDir);
     const ourUrl = ours.ready.url;
     const ourPid = ours.child.pid;

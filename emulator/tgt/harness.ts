@@ -128,6 +128,11 @@ export class Tgtd {
     proc.stderr?.on('data', keep);
   }
 
+  /** Process id of the daemon (tgtd runs in the foreground, -f: the spawned process itself). */
+  get pid(): number | undefined {
+    return this.proc.pid;
+  }
+
   /** Portal address for URLs: host:port. */
   get portal(): string {
     return `127.0.0.1:${this.portalPort}`;

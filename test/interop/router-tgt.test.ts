@@ -10,7 +10,7 @@
 // COPY ABORTED 0D/02 with the segment number, and exactly the counted bytes are on the tape.
 // tgt missing: the suite FAILS when CI=true, is skipped with a message otherwise.
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { open, readFile, truncate } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { TapeDevice } from '../../emulator/devices/tape';
@@ -80,23 +80,6 @@ async function tgtNaa(t: ScsiTransport): Promise<string> {
     if (type === 3 && assoc === 0 && d.length * 2 >= best.length) best = d.toString('hex');
   }
   return best;
-}
-
-/** The pid of the tgtd started with control port `control` (its command line says "-C <control>"). */
-function tgtdPid(control: number): number {
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let args: string[];
-    try {
-      args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-    } catch {
-      continue;
-    }
-    const i = args.indexOf('-C');
-    if (path.basename(args[0] ?? '') === 'tgtd' && i >= 0 && args[i + 1] === String(control))
-      return Number(entry);
-  }
-  throw new Error(`no tgtd with -C ${control}`);
 }
 
 async function makeDisk(file: string, bytes: number, content?: Buffer): Promise<void> {
@@ -358,7 +341,7 @@ suite('router mover with tgt backends', () => {
     const reader = await sanTapeReader();
     await rewind(reader);
     const r = await copyWithFault(40, BigInt(2 * MiB), () => {
-      process.kill(tgtdPid(lossTgtd.controlPort), 'SIGKILL');
+      process.kill(lossTgtd.pid ?? -1, 'SIGKILL');
       return Promise.resolve();
     });
     // The source gave no SCSI status (its connection is gone): no forwarded sense, segment 1.
