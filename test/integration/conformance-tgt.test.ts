@@ -5,22 +5,14 @@
 import { open, truncate } from 'node:fs/promises';
 import * as path from 'node:path';
 import { main } from '../../bin/cli';
-import { createTapeImage, tgtAvailable, Tgtd } from '../../emulator/tgt/harness';
+import { createTapeImage, Tgtd } from '../../emulator/tgt/harness';
 import { ALL_CHECKS, type ConformanceReport } from '../../src/conformance';
+import { describeWithTgt } from '../interop/tools';
 
 const IQN = 'iqn.2024-01.dev.xcopy-backup:tgt-conformance';
 const DISK_BYTES = 32 * 1024 * 1024;
 
-const available = tgtAvailable();
-if (!available && process.env.CI === 'true') {
-  test('tgt is installed (required in CI)', () => {
-    throw new Error('tgtd/tgtadm/tgtimg not found: CI must install the tgt package');
-  });
-}
-if (!available && process.env.CI !== 'true') {
-  console.warn('conformance-tgt tests skipped: tgt is not installed (apt-get install tgt)');
-}
-const suite = available ? describe : describe.skip;
+const suite = describeWithTgt('conformance-tgt tests');
 
 suite('xcopyctl conformance against tgt (no copy manager)', () => {
   let tgtd: Tgtd;

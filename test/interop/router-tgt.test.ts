@@ -18,7 +18,7 @@ import { FaultInjectingLu } from '../../emulator/faults/fault-lu';
 import type { IscsiTargetServer } from '../../emulator/iscsi/server';
 import { setLogLevel } from '../../emulator/log';
 import { parseRouterConfig, startRouterMover, type RunningRouter } from '../../emulator/router';
-import { createTapeImage, tgtAvailable, Tgtd } from '../../emulator/tgt/harness';
+import { createTapeImage, Tgtd } from '../../emulator/tgt/harness';
 import { IscsiTransport } from '../../targets/iscsi/initiator-transport';
 import type { ScsiTransport } from '../../targets/transport';
 import {
@@ -41,6 +41,7 @@ import {
   tempDir,
   writeFilemarks,
 } from '../integration/router-support';
+import { describeWithTgt } from './tools';
 
 const DISKS_IQN = 'iqn.2024-01.test.router-tgt:disks';
 const TAPE_IQN = 'iqn.2024-01.test.router-tgt:tape';
@@ -56,16 +57,7 @@ const LOSS_BYTES = 24 * MiB;
 
 setLogLevel('error');
 
-const available = tgtAvailable();
-if (!available && process.env.CI === 'true') {
-  test('tgt is installed (required in CI)', () => {
-    throw new Error('tgtd/tgtadm/tgtimg not found: CI must install the tgt package');
-  });
-}
-if (!available && process.env.CI !== 'true') {
-  console.warn('router-tgt interop tests skipped: tgt is not installed (apt-get install tgt)');
-}
-const suite = available ? describe : describe.skip;
+const suite = describeWithTgt('router-tgt interop tests');
 
 /** tgt's NAA 6h designator of LUN `lun` of target `tid` (tgt derives it from both, spc.c). */
 async function tgtNaa(t: ScsiTransport): Promise<string> {

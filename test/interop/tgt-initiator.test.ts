@@ -12,11 +12,12 @@ import { encodeRead6 } from '../../cdb/ssc/read6';
 import { encodeRewind } from '../../cdb/ssc/rewind';
 import { encodeWrite6 } from '../../cdb/ssc/write6';
 import { encodeWriteFilemarks6 } from '../../cdb/ssc/write-filemarks6';
-import { createTapeImage, tgtAvailable, Tgtd } from '../../emulator/tgt/harness';
+import { createTapeImage, Tgtd } from '../../emulator/tgt/harness';
 import { IscsiTransport } from '../../targets/iscsi/initiator-transport';
 import { LoginError } from '../../targets/iscsi/login';
 import { discoverTargets, IscsiSession } from '../../targets/iscsi/session';
 import { TransportError, type ScsiResult, type ScsiTransport } from '../../targets/transport';
+import { describeWithTgt } from './tools';
 
 const DISK_IQN = 'iqn.2024-01.dev.xcopy-backup:tgt-disk';
 const TAPE_IQN = 'iqn.2024-01.dev.xcopy-backup:tgt-tape';
@@ -25,16 +26,7 @@ const MUTUAL_IQN = 'iqn.2024-01.dev.xcopy-backup:tgt-mutual';
 const DISK_BYTES = 32 * 1024 * 1024;
 const BLOCK = 512;
 
-const available = tgtAvailable();
-if (!available && process.env.CI === 'true') {
-  test('tgt is installed (required in CI)', () => {
-    throw new Error('tgtd/tgtadm/tgtimg not found: CI must install the tgt package');
-  });
-}
-if (!available && process.env.CI !== 'true') {
-  console.warn('tgt-initiator interop tests skipped: tgt is not installed (apt-get install tgt)');
-}
-const suite = available ? describe : describe.skip;
+const suite = describeWithTgt('tgt-initiator interop tests');
 
 function read16(lba: number, blocks: number): Buffer {
   return encodeRead16({

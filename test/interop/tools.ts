@@ -1,9 +1,10 @@
 // Shared plumbing of the interop suites: find peer tools on PATH, decide whether a suite runs (a
-// missing tool skips it with a message, except with CI=true, where the suite runs and fails), and
+// missing peer skips it with a message; with CI=true it is a failing test instead), and
 // run a tool without blocking the event loop (our target may be serving it from this process).
 import { execFile } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import * as path from 'node:path';
+import { tgtAvailable } from '../../emulator/tgt/harness';
 
 export const CI = process.env.CI === 'true';
 
@@ -22,14 +23,35 @@ export function findTool(name: string): string | undefined {
 }
 
 /**
- * `describe` when every tool is installed or CI=true (then a missing tool fails the suite's own
- * "installed" test), `describe.skip` with a console warning otherwise.
+ * `describe` when the peer is available. Otherwise `describe.skip`, and: with CI=true a failing
+ * test in its place (CI must install its peers), without CI a console warning.
  */
+export function describeWithPeer(
+  available: boolean,
+  suite: string,
+  missing: string,
+  install: string,
+): jest.Describe {
+  if (available) return describe;
+  if (CI) {
+    test(`${missing} is installed (required in CI)`, () => {
+      throw new Error(`${missing} not found: CI must install it (${install})`);
+    });
+  } else {
+    console.warn(`${suite} skipped: ${missing} not installed (${install})`);
+  }
+  return describe.skip;
+}
+
+/** describeWithPeer for command-line tools from libiscsi-bin. */
 export function describeWithTools(tools: readonly string[], suite: string): jest.Describe {
   const missing = tools.filter((t) => findTool(t) === undefined);
-  if (missing.length === 0 || CI) return describe;
-  console.warn(`${suite} skipped: ${missing.join(', ')} not installed (apt-get install libiscsi-bin)`);
-  return describe.skip;
+  return describeWithPeer(missing.length === 0, suite, missing.join(', '), 'apt-get install libiscsi-bin');
+}
+
+/** describeWithPeer for tgt (tgtd, tgtadm, tgtimg). */
+export function describeWithTgt(suite: string): jest.Describe {
+  return describeWithPeer(tgtAvailable(), suite, 'tgtd/tgtadm/tgtimg', 'apt-get install tgt');
 }
 
 export interface ToolRun {
