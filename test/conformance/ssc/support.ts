@@ -156,6 +156,32 @@ export async function openInProcessTape(
   };
 }
 
+/** The tape under test of one suite: a fresh in-process tape before each test, closed after it. */
+export interface TapeFixture {
+  dut: TapeTarget & { lu: TapeDevice; dir: string };
+  /** The tape as seen from the first I_T nexus. */
+  tape: Tape;
+}
+
+/**
+ * Register beforeEach/afterEach hooks that open a fresh in-process tape (cartridge overrides as for
+ * openInProcessTape), optionally prepare it, and close it; the returned fixture holds the current one.
+ */
+export function useInProcessTape(
+  o: { cartridge?: Partial<CreateOptions>; setup?: (tape: Tape) => Promise<void> } = {},
+): TapeFixture {
+  const f = {} as TapeFixture;
+  beforeEach(async () => {
+    f.dut = await openInProcessTape(o.cartridge);
+    f.tape = new Tape(f.dut.t1);
+    await o.setup?.(f.tape);
+  });
+  afterEach(async () => {
+    await f.dut.close();
+  });
+  return f;
+}
+
 // ---- sense -----------------------------------------------------------------------------------------
 
 export interface StreamSense {
