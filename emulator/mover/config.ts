@@ -149,7 +149,7 @@ export function moverConfig(o: MoverConfigOverrides = {}): MoverConfig {
   const segmentTypes = o.segmentTypes;
   for (const code of segmentTypes ?? []) {
     if (!IMPLEMENTED_SEGMENT_TYPES.includes(code))
-      throw new RangeError(`segment type ${code.toString(16)}h is not implemented by the mover`);
+      throw new RangeError(`segment type ${code.toString(16)}h is not one the mover executes`);
   }
   return {
     limits,

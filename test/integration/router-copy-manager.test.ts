@@ -95,7 +95,7 @@ describe('MoverConfig.segmentTypes', () => {
 
   it('moverConfig refuses segment types the mover does not implement, and sorts the list', () => {
     expect(() => moverConfig({ segmentTypes: [0x02, 0x13] })).toThrow(
-      'segment type 13h is not implemented by the mover',
+      'segment type 13h is not one the mover executes',
     );
     expect(moverConfig({ segmentTypes: [0x0a, 0x02, 0x02] }).segmentTypes).toEqual([0x02, 0x0a]);
     expect(moverConfig({}).segmentTypes).toBeUndefined();
