@@ -96,14 +96,6 @@ export function senseError(senseKey: number, asc: number, ascq: number, message:
   return new SenseError({ senseKey, asc, ascq }, message);
 }
 
-/** 05/21/00 LOGICAL BLOCK ADDRESS OUT OF RANGE (SBC-3 4.5). */
-export function lbaOutOfRange(what: string): SenseError {
-  return new SenseError(
-    { senseKey: SenseKey.ILLEGAL_REQUEST, asc: 0x21, ascq: 0x00 },
-    `LBA out of range: ${what}`,
-  );
-}
-
 /** 07/27/02 SOFTWARE WRITE PROTECTED (control mode page SWP set). */
 export function softwareWriteProtected(): SenseError {
   return new SenseError(

@@ -52,7 +52,7 @@ import {
 import { VersionDescriptor } from './inquiry';
 import { controlFlags, controlModePage, NO_MODE_CHANGE, type ModeSelectChange } from './mode-pages';
 import { accessClassOf, type AccessClass } from './reservations';
-import { SenseKey, STATUS_GOOD, type SenseData } from './sense';
+import { senseError, SenseKey, softwareWriteProtected, STATUS_GOOD, type SenseData } from './sense';
 import { readAttributeData } from './tape-attributes';
 import { densitySupportData, isSupportedDensity, mediumTypeData, type MediumDensity } from './tape-density';
 import {
@@ -121,7 +121,7 @@ function clampSafe(v: bigint): number {
 }
 
 function notReady(asc: number, ascq: number, what: string): SenseError {
-  return new SenseError({ senseKey: SenseKey.NOT_READY, asc, ascq }, what);
+  return senseError(SenseKey.NOT_READY, asc, ascq, what);
 }
 
 export class TapeDevice extends ScsiDevice {
@@ -380,10 +380,7 @@ export class TapeDevice extends ScsiDevice {
       return new SenseError({ senseKey: SenseKey.DATA_PROTECT, asc: 0x27, ascq: 0x00 }, 'write protected');
     }
     if (controlFlags(this.modePages.get(0x0a)).swp || deviceConfigurationSwp(this.modePages.get(0x10))) {
-      return new SenseError(
-        { senseKey: SenseKey.DATA_PROTECT, asc: 0x27, ascq: 0x02 },
-        'software write protected',
-      );
+      return softwareWriteProtected();
     }
     return null;
   }

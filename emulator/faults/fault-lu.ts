@@ -15,8 +15,9 @@
 //
 // `skip` lets the first N matching commands through, `times` disarms a rule after N hits.
 // The decorator never changes commands it does not fault.
-import { encodeSense, makeSense } from '../../cdb/spc/sense';
+import { encodeWrite16 } from '../../cdb/sbc/read-write16';
 import { TransportError } from '../../targets/transport';
+import { checkCondition, SenseKey, STATUS_TASK_ABORTED } from '../devices/sense';
 import type { ItNexus, LogicalUnit, LuRequest, LuResponse } from '../lu';
 
 export type FaultOperation = 'read' | 'write' | 'any';
@@ -82,10 +83,6 @@ interface Rule {
   fired: number;
 }
 
-const STATUS_CHECK_CONDITION = 0x02;
-const STATUS_TASK_ABORTED = 0x40;
-const MEDIUM_ERROR = 0x03;
-
 /** LBA range of a block READ/WRITE/VERIFY CDB, or undefined for other commands. */
 export interface BlockAccess {
   operation: 'read' | 'write';
@@ -119,16 +116,10 @@ export function blockAccessOf(cdb: Buffer): BlockAccess | undefined {
   return { operation, lba: cdb.readBigUInt64BE(2), blocks: BigInt(cdb.readUInt32BE(10)) };
 }
 
-function checkCondition(o: {
-  senseKey: number;
-  asc: number;
-  ascq: number;
-  information?: bigint;
-  filemark?: boolean;
-  eom?: boolean;
-  ili?: boolean;
-}): Buffer {
-  return encodeSense(makeSense({ descriptor: false, ...o }));
+/** A rule that applies; a medium-error rule also has the command's LBA range and first bad LBA. */
+interface RuleMatch {
+  bad: bigint;
+  access?: BlockAccess;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
@@ -221,12 +212,10 @@ export class FaultInjectingLu implements LogicalUnit {
           continue;
         case 'medium-error':
           return this.mediumError(req, match);
-        case 'sense':
-          return {
-            status: STATUS_CHECK_CONDITION,
-            sense: checkCondition(f),
-            ...(f.dataIn === undefined ? {} : { dataIn: f.dataIn }),
-          };
+        case 'sense': {
+          const r = checkCondition(f);
+          return f.dataIn === undefined ? r : { ...r, dataIn: f.dataIn };
+        }
         case 'status':
           return { status: f.status };
         case 'connection-loss':
@@ -237,23 +226,22 @@ export class FaultInjectingLu implements LogicalUnit {
     return this.inner.execute(req);
   }
 
-  /** The first bad LBA this command touches, or undefined when the rule does not apply. */
-  private matches(f: Fault, req: LuRequest): bigint | undefined {
+  /** Whether the rule applies to this command (undefined: it does not). */
+  private matches(f: Fault, req: LuRequest): RuleMatch | undefined {
     if (f.initiatorPort !== undefined && f.initiatorPort !== req.nexus.initiatorPort) return undefined;
     if (f.kind !== 'medium-error') {
       const ops = f.opcodes;
-      return ops === undefined || ops.length === 0 || ops.includes(req.cdb[0]) ? 0n : undefined;
+      return ops === undefined || ops.length === 0 || ops.includes(req.cdb[0]) ? { bad: 0n } : undefined;
     }
     const access = blockAccessOf(req.cdb);
     if (access === undefined) return undefined;
     if (f.operation !== 'any' && f.operation !== access.operation) return undefined;
     const end = f.lba + (f.blocks ?? 1n);
     const first = access.lba > f.lba ? access.lba : f.lba;
-    return first < end && first < access.lba + access.blocks ? first : undefined;
+    return first < end && first < access.lba + access.blocks ? { bad: first, access } : undefined;
   }
 
-  private async mediumError(req: LuRequest, badLba: bigint): Promise<LuResponse> {
-    const access = blockAccessOf(req.cdb);
+  private async mediumError(req: LuRequest, { bad: badLba, access }: RuleMatch): Promise<LuResponse> {
     if (access === undefined)
       throw new RangeError('medium-error rule matched a command without an LBA range');
     if (
@@ -262,32 +250,31 @@ export class FaultInjectingLu implements LogicalUnit {
       req.dataOut !== undefined &&
       access.blocks > 0n
     ) {
-      // The blocks before the bad one reach the medium (WRITE(16) of the good prefix).
+      // The blocks before the bad one reach the medium.
       const good = Number(badLba - access.lba);
       const blockSize = Math.floor(req.dataOut.length / Number(access.blocks));
       const inner = await this.inner.execute({
         ...req,
-        cdb: write16Cdb(access.lba, good),
+        // WRITE(16) of the good prefix.
+        cdb: encodeWrite16({
+          wrprotect: 0,
+          dpo: false,
+          fua: false,
+          logicalBlockAddress: access.lba,
+          transferLength: good,
+          groupNumber: 0,
+          control: 0,
+        }),
         dataOut: req.dataOut.subarray(0, good * blockSize),
       });
       if (inner.status !== 0) return inner;
     }
-    return {
-      status: STATUS_CHECK_CONDITION,
-      sense: checkCondition({
-        senseKey: MEDIUM_ERROR,
-        asc: access.operation === 'read' ? 0x11 : 0x0c,
-        ascq: 0x00,
-        information: badLba <= 0xffffffffn ? badLba : undefined,
-      }),
-    };
+    // Fixed-format sense: an LBA beyond 32 bits leaves INFORMATION out (VALID=0).
+    return checkCondition({
+      senseKey: SenseKey.MEDIUM_ERROR,
+      asc: access.operation === 'read' ? 0x11 : 0x0c,
+      ascq: 0x00,
+      information: badLba,
+    });
   }
-}
-
-function write16Cdb(lba: bigint, blocks: number): Buffer {
-  const cdb = Buffer.alloc(16);
-  cdb[0] = 0x8a;
-  cdb.writeBigUInt64BE(lba, 2);
-  cdb.writeUInt32BE(blocks, 10);
-  return cdb;
 }
