@@ -227,26 +227,19 @@ export class Connection {
       });
       this.enterFullFeature(step.result);
     } catch (e) {
-      if (e instanceof LoginFailure) {
+      const failed = e instanceof LoginFailure;
+      if (failed) {
         this.host.log.info(
           `conn ${this.id} ${this.remote}: login failed (${e.status.toString(16)}): ${e.message}`,
         );
-        this.sendLogin(req, { transit: false, csg: req.csg, nsg: 0, tsih: 0, pairs: [], status: e.status });
-        this.close('login failed', true);
-        return;
+      } else {
+        this.host.log.error(
+          `conn ${this.id}: login error ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
+        );
       }
-      this.host.log.error(
-        `conn ${this.id}: login error ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
-      );
-      this.sendLogin(req, {
-        transit: false,
-        csg: req.csg,
-        nsg: 0,
-        tsih: 0,
-        pairs: [],
-        status: LoginStatus.TargetError,
-      });
-      this.close('login error', true);
+      const status = failed ? e.status : LoginStatus.TargetError;
+      this.sendLogin(req, { transit: false, csg: req.csg, nsg: 0, tsih: 0, pairs: [], status });
+      this.close(failed ? 'login failed' : 'login error', true);
     }
   }
 

@@ -2,6 +2,7 @@
 // initiator's declarations, ACL and target lookup, AuthMethod and CHAP in the security stage,
 // operational key negotiation through the shared Negotiator, and the status classes of failures.
 import { ChapError, ChapTarget } from '../../targets/iscsi/chap';
+import { LoginStatus } from '../../targets/iscsi/login';
 import {
   isChapKey,
   NegotiationError,
@@ -14,25 +15,8 @@ import { LoginStage, PduError, type LoginRequest } from '../../targets/iscsi/pdu
 import { TextAssembler, textValue, type TextPair } from '../../targets/iscsi/text';
 import type { ChapConfig, TargetConfig } from './config';
 
-/** Login status (class << 8 | detail), RFC 7143 11.13.5. */
-export const LoginStatus = {
-  Success: 0x0000,
-  InitiatorError: 0x0200,
-  AuthenticationFailure: 0x0201,
-  AuthorizationFailure: 0x0202,
-  NotFound: 0x0203,
-  TargetRemoved: 0x0204,
-  UnsupportedVersion: 0x0205,
-  TooManyConnections: 0x0206,
-  MissingParameter: 0x0207,
-  CannotIncludeInSession: 0x0208,
-  SessionTypeNotSupported: 0x0209,
-  SessionDoesNotExist: 0x020a,
-  InvalidDuringLogin: 0x020b,
-  TargetError: 0x0300,
-  ServiceUnavailable: 0x0301,
-  OutOfResources: 0x0302,
-} as const;
+/** Login status (class << 8 | detail), RFC 7143 11.13.5: the initiator side's table. */
+export { LoginStatus };
 
 export class LoginFailure extends Error {
   constructor(

@@ -18,6 +18,8 @@ export interface DataOutFailure {
 }
 
 const ABORTED_COMMAND = 0x0b;
+/** Shared by every response without data, sense or response data (a 0-byte Buffer cannot change). */
+const EMPTY = Buffer.alloc(0);
 
 function failure(asc: number, ascq: number, message: string): DataOutFailure {
   return { sense: { senseKey: ABORTED_COMMAND, asc, ascq }, message };
@@ -308,9 +310,9 @@ export function responsePdus(
   r: LuResponse,
   params: SessionParameters,
 ): Array<Unsequenced<DataIn> | Unsequenced<ScsiResponse>> {
-  const full = r.dataIn ?? Buffer.alloc(0);
+  const full = r.dataIn ?? EMPTY;
   let res: { overflow: boolean; underflow: boolean; count: number };
-  let dataIn: Buffer = Buffer.alloc(0);
+  let dataIn: Buffer = EMPTY;
   if (task.read) {
     dataIn = full.length > task.expectedLength ? full.subarray(0, task.expectedLength) : full;
     res = residual(task.expectedLength, full.length);
@@ -320,7 +322,7 @@ export function responsePdus(
     res = residual(task.expectedLength, full.length || (r.dataOutLength ?? 0));
   }
   const out: Array<Unsequenced<DataIn> | Unsequenced<ScsiResponse>> = [];
-  const sense = r.sense ?? Buffer.alloc(0);
+  const sense = r.sense ?? EMPTY;
   const statusInData = r.status === 0 && sense.length === 0 && dataIn.length > 0;
   const seg = Math.max(512, params.initiatorMaxRecvDataSegmentLength);
   const burst = Math.max(seg, params.maxBurstLength);
@@ -370,7 +372,7 @@ export function responsePdus(
       bidiReadResidualCount: 0,
       residualCount: res.count,
       senseData: sense,
-      responseData: Buffer.alloc(0),
+      responseData: EMPTY,
     });
   }
   return out;

@@ -43,6 +43,51 @@ export type ReadItem = { pdu: Pdu; error?: undefined } | { error: PduError; pdu?
 
 const PAD = Buffer.alloc(4);
 
+// The failures both PDU readers (PduReader here, PduReceiver in receiver.ts) report, each with a
+// copy of the BHS so the Reject can quote it after the read buffers are reused.
+
+/** RFC 7143 13.12: a data segment longer than the declared MaxRecvDataSegmentLength is a protocol error. */
+export function oversizeError(
+  bhs: Buffer,
+  dataSegmentLength: number,
+  maxRecvDataSegmentLength: number,
+): PduError {
+  return new PduError(
+    RejectReason.ProtocolError,
+    `DataSegmentLength ${dataSegmentLength} exceeds MaxRecvDataSegmentLength ${maxRecvDataSegmentLength}`,
+    Buffer.from(bhs.subarray(0, BHS_LENGTH)),
+  );
+}
+
+/** A header digest mismatch: fatal, the stream can no longer be trusted to be in step. */
+export function headerDigestError(bhs: Buffer, got: number, computed: number): PduError {
+  return new PduError(
+    RejectReason.ProtocolError,
+    `header digest mismatch: got 0x${got.toString(16)}, computed 0x${computed.toString(16)}`,
+    Buffer.from(bhs.subarray(0, BHS_LENGTH)),
+    true,
+  );
+}
+
+/** A data digest mismatch (RFC 7143 11.2.4): the PDU is rejected, the connection goes on. */
+export function dataDigestError(bhs: Buffer, got: number, computed: number): PduError {
+  return new PduError(
+    RejectReason.DataDigestError,
+    `data digest mismatch: got 0x${got.toString(16)}, computed 0x${computed.toString(16)}`,
+    Buffer.from(bhs.subarray(0, BHS_LENGTH)),
+  );
+}
+
+/** Decode one framed PDU; a PduError becomes the item's error, anything else is thrown. */
+export function decodeItem(header: Buffer, data: Buffer): ReadItem {
+  try {
+    return { pdu: decodePdu(header, data) };
+  } catch (e) {
+    if (!(e instanceof PduError)) throw e;
+    return { error: e };
+  }
+}
+
 /**
  * Incremental PDU reader. Feed it socket chunks with push(); it calls onItem once per PDU, in order,
  * synchronously, so the callback may change options (digests after login) before the next PDU is cut.
@@ -114,27 +159,18 @@ export class PduReader {
       const { totalAhsLength, dataSegmentLength } = parseBhsLengths(bhs);
       const headerLength = BHS_LENGTH + totalAhsLength;
       const hd = this.opts.headerDigest ? 4 : 0;
-      if (dataSegmentLength > this.opts.maxRecvDataSegmentLength) {
-        // RFC 7143 13.12: a data segment longer than the declared MaxRecvDataSegmentLength is a protocol error.
-        // The PDU is skipped whole so the stream stays in step.
-        const copy = Buffer.from(bhs);
-        const dd = this.opts.dataDigest && dataSegmentLength > 0 ? 4 : 0;
-        const total = headerLength + hd + dataSegmentLength + padLength(dataSegmentLength) + dd;
-        const have = Math.min(total, this.size);
-        this.consume(have);
-        this.skip = total - have;
-        onItem({
-          error: new PduError(
-            RejectReason.ProtocolError,
-            `DataSegmentLength ${dataSegmentLength} exceeds MaxRecvDataSegmentLength ${this.opts.maxRecvDataSegmentLength}`,
-            copy,
-          ),
-        });
-        continue;
-      }
       const dd = this.opts.dataDigest && dataSegmentLength > 0 ? 4 : 0;
       const padded = dataSegmentLength + padLength(dataSegmentLength);
       const total = headerLength + hd + padded + dd;
+      if (dataSegmentLength > this.opts.maxRecvDataSegmentLength) {
+        // RFC 7143 13.12; the PDU is skipped whole so the stream stays in step.
+        const error = oversizeError(bhs, dataSegmentLength, this.opts.maxRecvDataSegmentLength);
+        const have = Math.min(total, this.size);
+        this.consume(have);
+        this.skip = total - have;
+        onItem({ error });
+        continue;
+      }
       if (this.size < total) return;
       const pduBytes = this.take(total);
       const header = pduBytes.subarray(0, headerLength);
@@ -143,14 +179,7 @@ export class PduReader {
         const want = crc32cOf([header]);
         if (got !== want) {
           this.dead = true;
-          onItem({
-            error: new PduError(
-              RejectReason.ProtocolError,
-              `header digest mismatch: got 0x${got.toString(16)}, computed 0x${want.toString(16)}`,
-              Buffer.from(pduBytes.subarray(0, BHS_LENGTH)),
-              true,
-            ),
-          });
+          onItem({ error: headerDigestError(pduBytes, got, want) });
           return;
         }
       }
@@ -160,24 +189,11 @@ export class PduReader {
         const got = pduBytes.readUInt32LE(dataStart + padded);
         const want = crc32cOf([pduBytes.subarray(dataStart, dataStart + padded)]);
         if (got !== want) {
-          onItem({
-            error: new PduError(
-              RejectReason.DataDigestError,
-              `data digest mismatch: got 0x${got.toString(16)}, computed 0x${want.toString(16)}`,
-              Buffer.from(pduBytes.subarray(0, BHS_LENGTH)),
-            ),
-          });
+          onItem({ error: dataDigestError(pduBytes, got, want) });
           continue;
         }
       }
-      let item: ReadItem;
-      try {
-        item = { pdu: decodePdu(header, data) };
-      } catch (e) {
-        if (!(e instanceof PduError)) throw e;
-        item = { error: e };
-      }
-      onItem(item);
+      onItem(decodeItem(header, data));
     }
   }
 

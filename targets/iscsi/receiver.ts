@@ -4,8 +4,17 @@
 // (placement), and other large data segments straight into a buffer of their own, so that payload
 // bytes are copied by the kernel only, or at most once out of the staging buffer.
 import { crc32c } from '@node-rs/crc32';
-import { DEFAULT_MAX_RECV_DATA_SEGMENT_LENGTH, type ReadItem, type ReaderOptions } from './framing';
-import { BHS_LENGTH, decodePdu, Opcode, padLength, parseBhsLengths, PduError, RejectReason } from './pdu';
+import {
+  crc32cOf,
+  dataDigestError,
+  decodeItem,
+  DEFAULT_MAX_RECV_DATA_SEGMENT_LENGTH,
+  headerDigestError,
+  oversizeError,
+  type ReadItem,
+  type ReaderOptions,
+} from './framing';
+import { BHS_LENGTH, Opcode, padLength, parseBhsLengths } from './pdu';
 
 /**
  * Where the data segment of a Data-In PDU should land: a buffer of exactly `length` bytes (normally a
@@ -213,20 +222,13 @@ export class PduReceiver {
     const dd = this.opts.dataDigest && dataSegmentLength > 0 ? 4 : 0;
     const pad = padLength(dataSegmentLength);
     if (dataSegmentLength > this.opts.maxRecvDataSegmentLength) {
-      // RFC 7143 13.12: a data segment longer than the declared MaxRecvDataSegmentLength is a
-      // protocol error; the PDU is skipped whole so the stream stays in step.
-      const copy = Buffer.from(bhs);
+      // The PDU is skipped whole so the stream stays in step.
+      const error = oversizeError(bhs, dataSegmentLength, this.opts.maxRecvDataSegmentLength);
       const total = headerLength + hd + dataSegmentLength + pad + dd;
       const have = Math.min(total, avail);
       this.start += have;
       this.skip = total - have;
-      onItem({
-        error: new PduError(
-          RejectReason.ProtocolError,
-          `DataSegmentLength ${dataSegmentLength} exceeds MaxRecvDataSegmentLength ${this.opts.maxRecvDataSegmentLength}`,
-          copy,
-        ),
-      });
+      onItem({ error });
       return true;
     }
     if (avail < headerLength + hd) return false;
@@ -236,14 +238,7 @@ export class PduReceiver {
       const want = crc32c(header) >>> 0;
       if (got !== want) {
         this.dead = true;
-        onItem({
-          error: new PduError(
-            RejectReason.ProtocolError,
-            `header digest mismatch: got 0x${got.toString(16)}, computed 0x${want.toString(16)}`,
-            Buffer.from(bhs),
-            true,
-          ),
-        });
+        onItem({ error: headerDigestError(bhs, got, want) });
         return false;
       }
     }
@@ -310,27 +305,12 @@ export class PduReceiver {
     onItem: (item: ReadItem) => void,
   ): void {
     if (digest) {
-      let crc = crc32c(data);
-      if (digest.pad.length > 0) crc = crc32c(digest.pad, crc);
-      crc >>>= 0;
+      const crc = crc32cOf([data, digest.pad]);
       if (crc !== digest.got) {
-        onItem({
-          error: new PduError(
-            RejectReason.DataDigestError,
-            `data digest mismatch: got 0x${digest.got.toString(16)}, computed 0x${crc.toString(16)}`,
-            Buffer.from(header.subarray(0, BHS_LENGTH)),
-          ),
-        });
+        onItem({ error: dataDigestError(header, digest.got, crc) });
         return;
       }
     }
-    let item: ReadItem;
-    try {
-      item = { pdu: decodePdu(header, data) };
-    } catch (e) {
-      if (!(e instanceof PduError)) throw e;
-      item = { error: e };
-    }
-    onItem(item);
+    onItem(decodeItem(header, data));
   }
 }
