@@ -55,7 +55,6 @@ export interface RunOptions {
   unitAttentionRetries?: number;
 }
 
-/** Sense key of fixed or descriptor sense bytes, without a full decode. */
 /** SENSE KEY of fixed or descriptor sense data without decoding the rest; undefined when not sense. */
 export function senseKeyOf(sense: Buffer): number | undefined {
   if (sense.length < 3) return undefined;
@@ -68,16 +67,27 @@ export function senseKeyOf(sense: Buffer): number | undefined {
 const CHECK_CONDITION = 0x02;
 const UNIT_ATTENTION = 0x06;
 
+/**
+ * Send a command again while it answers UNIT ATTENTION (a fresh I_T nexus starts with one), at most
+ * `retries` times; any other outcome, whatever its status, is returned as it is.
+ */
+export async function executeAbsorbingUnitAttention(
+  execute: (cmd: ScsiCommand) => Promise<ScsiResult>,
+  cmd: ScsiCommand,
+  retries = 3,
+): Promise<ScsiResult> {
+  for (let left = retries; ; left--) {
+    const r = await execute(cmd);
+    if (r.status !== CHECK_CONDITION || left <= 0 || senseKeyOf(r.sense) !== UNIT_ATTENTION) return r;
+  }
+}
+
 export async function runCommand(
   t: ScsiTransport,
   cmd: ScsiCommand,
   opts: RunOptions = {},
 ): Promise<ScsiResult> {
-  let retries = opts.unitAttentionRetries ?? 3;
-  for (;;) {
-    const r = await t.execute(cmd);
-    if (r.status === 0) return r;
-    if (r.status === CHECK_CONDITION && senseKeyOf(r.sense) === UNIT_ATTENTION && retries-- > 0) continue;
-    throw new ScsiStatusError(t.address, cmd.cdb, r.status, r.sense);
-  }
+  const r = await executeAbsorbingUnitAttention((c) => t.execute(c), cmd, opts.unitAttentionRetries ?? 3);
+  if (r.status === 0) return r;
+  throw new ScsiStatusError(t.address, cmd.cdb, r.status, r.sense);
 }

@@ -9,6 +9,8 @@
 import { writeFileSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
 import { decodeSense } from '../../cdb/spc/sense';
+import { STATUS_CHECK_CONDITION, STATUS_GOOD } from '../../cdb/spc/status';
+import { encodeTestUnitReady } from '../../cdb/spc/test-unit-ready';
 import {
   COPY_MANAGER_STATUS,
   type CopyAbortedDetails,
@@ -28,19 +30,18 @@ import {
   encodeExtendedCopy,
   encodeReceiveCopyResults,
   fullResponseLength,
+  isHeldDataSegmentType,
+  isVendorSpecificCode,
   parameterListLayout,
   transferCountBytes,
 } from '../../cdb/xcopy/index';
-import { runCommand, senseKeyOf } from '../../targets/command';
+import { executeAbsorbingUnitAttention, runCommand } from '../../targets/command';
 import type { ScsiResult, ScsiTransport } from '../../targets/transport';
 import { type Io, readInputFile, toHex, toJson, UsageError } from '../usage';
 import { withTransport } from './device-common';
 import { describeSense } from './tape';
 import { encodeFromJson, listBytes } from './xcopy-decode';
 
-const GOOD = 0x00;
-const CHECK_CONDITION = 0x02;
-const UNIT_ATTENTION = 0x06;
 const POLL_MS = 250;
 /** RECEIVE COPY RESULTS allocation for COPY STATUS, FAILED SEGMENT DETAILS, OPERATING PARAMETERS. */
 const SMALL_ALLOCATION = 0x1000;
@@ -78,17 +79,13 @@ function tracked(list: ExtendedCopyParameterList): boolean {
   return list.listIdUsage === LIST_ID_USAGE.hold || list.listIdUsage === LIST_ID_USAGE.discard;
 }
 
-/** Send a command again while it gets UNIT ATTENTION (a fresh nexus starts with one); any status returned. */
-async function send(
+/** Send a command, absorbing the new nexus's UNIT ATTENTION; any status is returned. */
+function send(
   t: ScsiTransport,
   cdb: Buffer,
   o: { dataOut?: Buffer; dataInLength?: number; timeoutMs?: number },
 ): Promise<ScsiResult> {
-  for (let attempt = 0; ; attempt++) {
-    const r = await t.execute({ cdb, ...o });
-    if (r.status === CHECK_CONDITION && senseKeyOf(r.sense) === UNIT_ATTENTION && attempt < 3) continue;
-    return r;
-  }
+  return executeAbsorbingUnitAttention((c) => t.execute(c), { cdb, ...o });
 }
 
 async function receiveCopyResults(
@@ -204,7 +201,7 @@ async function runList(a: RunArgs, io: Io): Promise<void> {
     );
   await withTransport(a.mover, async (t) => {
     // A first command takes the new nexus's UNIT ATTENTION, so the copy and the polls do not race for it.
-    await send(t, Buffer.alloc(6), {});
+    await send(t, encodeTestUnitReady({ control: 0 }), {});
     let done = false;
     let last = '';
     const poller = (async () => {
@@ -237,8 +234,8 @@ async function runList(a: RunArgs, io: Io): Promise<void> {
     }
     const report: RunReport = { mover: a.mover, listIdentifier: list.listIdentifier, status: r.status };
     const lines: string[] = [];
-    if (r.status === GOOD) lines.push('EXTENDED COPY: GOOD');
-    else if (r.status === CHECK_CONDITION && r.sense.length > 0) {
+    if (r.status === STATUS_GOOD) lines.push('EXTENDED COPY: GOOD');
+    else if (r.status === STATUS_CHECK_CONDITION && r.sense.length > 0) {
       report.sense = toHex(r.sense);
       try {
         const d = decodeCopyAbortedSense(r.sense);
@@ -258,7 +255,7 @@ async function runList(a: RunArgs, io: Io): Promise<void> {
       } catch (e) {
         lines.push(`COPY STATUS: not available (${e instanceof Error ? e.message : String(e)})`);
       }
-      if (r.status !== GOOD) {
+      if (r.status !== STATUS_GOOD) {
         try {
           const f = decodeFailedSegmentDetails(
             await receiveCopyResults(t, RCR_SERVICE_ACTION.failedSegmentDetails, list.listIdentifier),
@@ -293,16 +290,13 @@ async function runList(a: RunArgs, io: Io): Promise<void> {
     }
     if (a.json) io.out(toJson(report));
     else for (const l of lines) io.out(l);
-    if (r.status !== GOOD) throw new CopyFailed(r.status);
+    if (r.status !== STATUS_GOOD) throw new CopyFailed(r.status);
   });
 }
 
 /** Segment types whose data the copy manager holds for RECEIVE COPY DATA (0Bh-0Fh, vendor C0h-DFh). */
 function holdsData(s: { descriptorTypeCode: number }): boolean {
-  return (
-    (s.descriptorTypeCode >= 0x0b && s.descriptorTypeCode <= 0x0f) ||
-    (s.descriptorTypeCode >= 0xc0 && s.descriptorTypeCode <= 0xdf)
-  );
+  return isHeldDataSegmentType(s.descriptorTypeCode) || isVendorSpecificCode(s.descriptorTypeCode);
 }
 
 /** The lines of an OPERATING PARAMETERS response. */

@@ -4,6 +4,14 @@
 // honoured between attempts and while waiting for an answer.
 import { decodeSense } from '../../cdb/spc/sense';
 import {
+  SENSE_KEY_UNIT_ATTENTION,
+  STATUS_BUSY,
+  STATUS_CHECK_CONDITION,
+  STATUS_GOOD,
+  STATUS_TASK_SET_FULL,
+} from '../../cdb/spc/status';
+import { senseKeyOf } from '../../targets/command';
+import {
   type ScsiCommand,
   type ScsiResult,
   type ScsiTransport,
@@ -11,12 +19,6 @@ import {
 } from '../../targets/transport';
 import { CopyCancelled, DeviceCondition } from './errors';
 
-export const STATUS_GOOD = 0x00;
-export const STATUS_CHECK_CONDITION = 0x02;
-export const STATUS_BUSY = 0x08;
-export const STATUS_TASK_SET_FULL = 0x28;
-
-const SENSE_KEY_UNIT_ATTENTION = 0x06;
 const BUSY_PAUSE_MS = 10;
 
 /** The fields of a backend's sense data the mover acts on. */
@@ -158,10 +160,8 @@ export class Backend {
         await pause(BUSY_PAUSE_MS, signal);
         continue;
       }
-      if (
-        result.status === STATUS_CHECK_CONDITION &&
-        summarizeSense(result.sense)?.senseKey === SENSE_KEY_UNIT_ATTENTION
-      ) {
+      // Only the sense key is needed here: the caller decodes the sense it acts on.
+      if (result.status === STATUS_CHECK_CONDITION && senseKeyOf(result.sense) === SENSE_KEY_UNIT_ATTENTION) {
         continue;
       }
       return result;

@@ -2,7 +2,16 @@
 // otherwise; READ CAPACITY(10), then (16) for large LUs; the Block Limits VPD page for the LU's
 // MAXIMUM TRANSFER LENGTH; SYNCHRONIZE CACHE(10) to make written data durable. The null block device
 // (CSCD ID C000h) reads zeros and discards writes.
-import { type Backend, STATUS_GOOD, summarizeSense } from './backend';
+import { encodeReadCapacity10 } from '../../cdb/sbc/read-capacity10';
+import { encodeReadCapacity16 } from '../../cdb/sbc/read-capacity16';
+import { encodeRead10, encodeWrite10 } from '../../cdb/sbc/read-write10';
+import { encodeRead16, encodeWrite16 } from '../../cdb/sbc/read-write16';
+import { encodeSynchronizeCache10 } from '../../cdb/sbc/synchronize-cache';
+import { encodeInquiryCdb } from '../../cdb/spc/inquiry';
+import { SENSE_KEY_ILLEGAL_REQUEST, STATUS_GOOD } from '../../cdb/spc/status';
+import { encodeTestUnitReady } from '../../cdb/spc/test-unit-ready';
+import { VPD_BLOCK_LIMITS } from '../../cdb/spc/vpd-b0';
+import { type Backend, summarizeSense } from './backend';
 import { DeviceCondition } from './errors';
 
 export interface BlockIo {
@@ -17,34 +26,71 @@ export interface BlockIo {
   testUnitReady(): Promise<void>;
 }
 
+/** READ(10) when the LBA and length fit, READ(16) otherwise. */
 export function readCdb(lba: bigint, blocks: number): Buffer {
-  return rwCdb(0x28, 0x88, lba, blocks);
+  const byte1 = { rdprotect: 0, dpo: false, fua: false, rarc: false };
+  return fitsRw10(lba, blocks)
+    ? encodeRead10({
+        ...byte1,
+        logicalBlockAddress: Number(lba),
+        transferLength: blocks,
+        groupNumber: 0,
+        control: 0,
+      })
+    : encodeRead16({
+        ...byte1,
+        logicalBlockAddress: lba,
+        transferLength: blocks,
+        groupNumber: 0,
+        control: 0,
+      });
 }
 
+/** WRITE(10) when the LBA and length fit, WRITE(16) otherwise. */
 export function writeCdb(lba: bigint, blocks: number): Buffer {
-  return rwCdb(0x2a, 0x8a, lba, blocks);
+  const byte1 = { wrprotect: 0, dpo: false, fua: false };
+  return fitsRw10(lba, blocks)
+    ? encodeWrite10({
+        ...byte1,
+        logicalBlockAddress: Number(lba),
+        transferLength: blocks,
+        groupNumber: 0,
+        control: 0,
+      })
+    : encodeWrite16({
+        ...byte1,
+        logicalBlockAddress: lba,
+        transferLength: blocks,
+        groupNumber: 0,
+        control: 0,
+      });
 }
 
-function rwCdb(op10: number, op16: number, lba: bigint, blocks: number): Buffer {
-  if (lba + BigInt(blocks) <= 0x100000000n && blocks <= 0xffff) {
-    const cdb = Buffer.alloc(10);
-    cdb[0] = op10;
-    cdb.writeUInt32BE(Number(lba), 2);
-    cdb.writeUInt16BE(blocks, 7);
-    return cdb;
-  }
-  const cdb = Buffer.alloc(16);
-  cdb[0] = op16;
-  cdb.writeBigUInt64BE(lba, 2);
-  cdb.writeUInt32BE(blocks, 10);
-  return cdb;
+function fitsRw10(lba: bigint, blocks: number): boolean {
+  return lba + BigInt(blocks) <= 0x100000000n && blocks <= 0xffff;
 }
 
-export const READ_CAPACITY10 = Buffer.from([0x25, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
-export const READ_CAPACITY16 = Buffer.from([0x9e, 0x10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x20, 0, 0]);
-export const INQUIRY_VPD_B0 = Buffer.from([0x12, 0x01, 0xb0, 0x00, 0x40, 0x00]);
-export const SYNCHRONIZE_CACHE10 = Buffer.from([0x35, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
-export const TEST_UNIT_READY = Buffer.alloc(6);
+export const READ_CAPACITY10 = encodeReadCapacity10({ logicalBlockAddress: 0, pmi: false, control: 0 });
+export const READ_CAPACITY16 = encodeReadCapacity16({
+  logicalBlockAddress: 0n,
+  allocationLength: 32,
+  pmi: false,
+  control: 0,
+});
+export const INQUIRY_VPD_B0 = encodeInquiryCdb({
+  evpd: true,
+  pageCode: VPD_BLOCK_LIMITS,
+  allocationLength: 0x40,
+  control: 0,
+});
+export const SYNCHRONIZE_CACHE10 = encodeSynchronizeCache10({
+  immed: false,
+  logicalBlockAddress: 0,
+  groupNumber: 0,
+  numberOfLogicalBlocks: 0,
+  control: 0,
+});
+export const TEST_UNIT_READY = encodeTestUnitReady({ control: 0 });
 
 export interface Capacity {
   blockLength: number;
@@ -130,7 +176,7 @@ export class ScsiBlockDevice implements BlockIo {
     if (r.status === STATUS_GOOD) return;
     // A LU without a cache may not implement SYNCHRONIZE CACHE: 05/20/00 means nothing to flush.
     const s = summarizeSense(r.sense);
-    if (s?.senseKey === 0x05 && s.asc === 0x20) return;
+    if (s?.senseKey === SENSE_KEY_ILLEGAL_REQUEST && s.asc === 0x20) return;
     throw new DeviceCondition('failure', 'SYNCHRONIZE CACHE failed', r);
   }
 

@@ -10,6 +10,12 @@
 // (segment number, segment pointer, forwarded sense), or TASK ABORTED when its task was aborted.
 import { SenseError, invalidCdbField, illegalRequest } from '../../cdb/errors';
 import { senseFromError } from '../../cdb/spc/sense';
+import {
+  SENSE_KEY_HARDWARE_ERROR,
+  STATUS_CHECK_CONDITION,
+  STATUS_GOOD,
+  STATUS_TASK_ABORTED,
+} from '../../cdb/spc/status';
 import { encodeCopyStatus } from '../../cdb/xcopy/copy-status';
 import { decodeExtendedCopy, EXTENDED_COPY, EXTENDED_COPY_LID1 } from '../../cdb/xcopy/extended-copy';
 import { encodeFailedSegmentDetails } from '../../cdb/xcopy/failed-segment-details';
@@ -39,10 +45,6 @@ import { CopyCancelled } from './errors';
 import { ListExecutor, SegmentFailure } from './executor';
 import { precheckParameterList } from './precheck';
 import type { CscdBackend, CscdResolver } from './resolver';
-
-export const STATUS_GOOD = 0x00;
-export const STATUS_CHECK_CONDITION = 0x02;
-export const STATUS_TASK_ABORTED = 0x40;
 
 /** What a handler needs from the command, whatever transport delivered it. */
 export interface CopyCommandContext {
@@ -191,7 +193,10 @@ export class CopyManager {
       );
       // SPC-4: HARDWARE ERROR, INTERNAL TARGET FAILURE (04/44/00).
       const sense = senseFromError(
-        new SenseError({ senseKey: 0x04, asc: 0x44, ascq: 0x00 }, 'internal target failure'),
+        new SenseError(
+          { senseKey: SENSE_KEY_HARDWARE_ERROR, asc: 0x44, ascq: 0x00 },
+          'internal target failure',
+        ),
         {
           descriptor: this.descriptorFormat(),
         },

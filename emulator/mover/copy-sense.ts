@@ -15,9 +15,9 @@
 // The whole sense stays within 252 bytes (ADDITIONAL SENSE LENGTH <= 244); forwarded sense that does
 // not fit is cut (descriptor format: FSDT set).
 import { type SenseDescriptor, encodeSense, makeSense, type SenseKeySpecific } from '../../cdb/spc/sense';
+import { SENSE_KEY_COPY_ABORTED } from '../../cdb/spc/status';
 import type { ForwardedSense, SegmentPointer } from './errors';
 
-export const SENSE_KEY_COPY_ABORTED = 0x0a;
 /** SPC-4 4.5.1: at most 252 bytes of sense data. */
 export const MAX_SENSE_LENGTH = 252;
 const FIXED_HEADER = 18;

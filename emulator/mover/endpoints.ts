@@ -2,7 +2,12 @@
 import type { BlockIo } from './block-io';
 import { DeviceCondition } from './errors';
 import type { ChunkSink, ChunkSource, ReadOp } from './flow';
-import type { StreamIo } from './stream-io';
+import { type StreamIo, transferBytes } from './stream-io';
+
+/** Whole blocks of `blockLength` in a transfer of at most `bytes` (and the device's limit), at least 1. */
+function blocksPerTransfer(bytes: number, io: BlockIo): number {
+  return Math.max(1, Math.floor(Math.min(bytes, io.maxTransferBytes) / io.blockLength));
+}
 
 /**
  * `byteCount` bytes of a block device starting `startByte` bytes from LBA 0 (a byte offset inside
@@ -14,6 +19,7 @@ export class BlockRangeSource implements ChunkSource {
   private pos: bigint;
   private readonly end: bigint;
   private readonly chunkBlocks: bigint;
+  private readonly blockLength: bigint;
 
   constructor(
     private readonly io: BlockIo,
@@ -23,13 +29,13 @@ export class BlockRangeSource implements ChunkSource {
   ) {
     this.pos = startByte;
     this.end = startByte + BigInt(byteCount);
-    const bl = io.blockLength;
-    this.chunkBlocks = BigInt(Math.max(1, Math.floor(Math.min(chunkBytes, io.maxTransferBytes) / bl)));
+    this.blockLength = BigInt(io.blockLength);
+    this.chunkBlocks = BigInt(blocksPerTransfer(chunkBytes, io));
   }
 
   next(): ReadOp | 'done' {
     if (this.pos >= this.end) return 'done';
-    const bl = BigInt(this.io.blockLength);
+    const bl = this.blockLength;
     const firstLba = this.pos / bl;
     const lastLba = (this.end + bl - 1n) / bl; // exclusive
     const endLba = lastLba - firstLba > this.chunkBlocks ? firstLba + this.chunkBlocks : lastLba;
@@ -72,7 +78,7 @@ export class StreamSource implements ChunkSource {
       ? Math.min(this.transferLength, Math.ceil((this.needBytes - this.obtained) / this.io.blockLength))
       : this.transferLength;
     return {
-      bytes: this.io.fixed ? units * this.io.blockLength : units,
+      bytes: transferBytes(this.io, units),
       run: async () => {
         this.inFlight = true;
         try {
@@ -134,8 +140,7 @@ export class BlockSink implements ChunkSink {
     chunkBytes: number,
   ) {
     this.unit = io.blockLength;
-    this.maxWrite =
-      Math.max(1, Math.floor(Math.min(chunkBytes, io.maxTransferBytes) / this.unit)) * this.unit;
+    this.maxWrite = blocksPerTransfer(chunkBytes, io) * this.unit;
     this.lba = startLba;
   }
 
@@ -206,7 +211,7 @@ export class StreamSink implements ChunkSink {
     transferLength: number,
   ) {
     this.unit = io.fixed ? io.blockLength : transferLength;
-    this.maxWrite = io.fixed ? transferLength * io.blockLength : transferLength;
+    this.maxWrite = transferBytes(io, transferLength);
   }
 
   write(data: Buffer): Promise<void> {

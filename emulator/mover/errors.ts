@@ -40,6 +40,12 @@ export class DeviceCondition extends Error {
   }
 }
 
+/** Name the side of the segment a DeviceCondition came from, unless a lower layer already did. */
+export function withRole(e: unknown, role: Role): unknown {
+  if (e instanceof DeviceCondition && e.role === undefined) e.role = role;
+  return e;
+}
+
 /** SPC-4 4.5.2.4.5 segment pointer: SD=1 relative to the segment descriptor, SD=0 to the parameter list. */
 export interface SegmentPointer {
   segmentDescriptor: boolean;

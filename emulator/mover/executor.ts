@@ -20,7 +20,14 @@
 // bytes written to destinations, counted in order and only after the WRITE completed. Destinations
 // written to are flushed (SYNCHRONIZE CACHE, WRITE FILEMARKS 0) before EXTENDED COPY returns GOOD.
 import { createHash } from 'node:crypto';
-import { cscdIdKind } from '../../cdb/xcopy/descriptor-codes';
+import {
+  encodePersistentReserveOut,
+  encodePersistentReserveOutParameterList,
+  BASIC_PARAMETER_LIST_LENGTH,
+  PR_OUT_SERVICE_ACTION,
+} from '../../cdb/spc/persistent-reserve-out';
+import { SENSE_KEY_ILLEGAL_REQUEST } from '../../cdb/spc/status';
+import { cscdIdKind, isHeldDataSegmentType } from '../../cdb/xcopy/descriptor-codes';
 import type { ExtendedCopyParameterList } from '../../cdb/xcopy/parameter-list';
 import type { BufferPool } from '../disk/buffer-pool';
 import type { CopySegment, InlineToStreamSegment } from '../../cdb/xcopy/segment-copy';
@@ -48,10 +55,11 @@ import {
   DeviceCondition,
   type ForwardedSense,
   type Role,
+  withRole,
 } from './errors';
 import { type ChunkSink, type ChunkSource, type FlowOptions, runFlow } from './flow';
 import { type Participant, type ParticipantDeps, type ParticipantKind, Participants } from './participants';
-import type { StreamIo } from './stream-io';
+import { type StreamIo, transferBytes } from './stream-io';
 import type { BlockIo } from './block-io';
 
 /** EXTENDED COPY failed while processing segment `segmentNumber`. */
@@ -88,8 +96,6 @@ interface Carry {
   plan: DataPlan;
   segmentNumber: number;
 }
-
-const HOLDING_TYPES: readonly number[] = [0x0b, 0x0c, 0x0d, 0x0e, 0x0f];
 
 /** Offset of the SOURCE / DESTINATION CSCD DESCRIPTOR ID field in every segment type that has it. */
 const CSCD_ID_FIELD: Readonly<Record<Role, number>> = { source: 4, destination: 6 };
@@ -274,11 +280,8 @@ export class ListExecutor {
       try {
         await c.plan.sink.write(padded);
       } catch (e) {
-        if (e instanceof DeviceCondition) {
-          if (e.role === undefined) e.role = 'destination';
-          if (e.transferred > 0) this.durable(c.plan, e.transferred);
-        }
-        throw e;
+        if (e instanceof DeviceCondition && e.transferred > 0) this.durable(c.plan, e.transferred);
+        throw withRole(e, 'destination');
       }
       this.durable(c.plan, padded.length);
     }
@@ -312,7 +315,7 @@ export class ListExecutor {
   }
 
   private streamTransfer(io: StreamIo, transferLength: number, field: number): number {
-    const bytes = io.fixed ? transferLength * io.blockLength : transferLength;
+    const bytes = transferBytes(io, transferLength);
     if (transferLength === 0 || bytes > this.cfg.limits.maximumStreamDeviceTransferSize) {
       throw new CopyAborted(
         0x26,
@@ -387,7 +390,7 @@ export class ListExecutor {
 
   private async plan(seg: DataSegment): Promise<DataPlan> {
     const plan = await this.flowPlan(seg);
-    return { ...plan, hold: HOLDING_TYPES.includes(seg.descriptorTypeCode) };
+    return { ...plan, hold: isHeldDataSegmentType(seg.descriptorTypeCode) };
   }
 
   /**
@@ -503,7 +506,14 @@ export class ListExecutor {
           await backend.sendGood(
             {
               cdb: PERSISTENT_RESERVE_OUT_REGISTER,
-              dataOut: registerParameters(seg.reservationKey, seg.serviceActionReservationKey),
+              dataOut: encodePersistentReserveOutParameterList({
+                reservationKey: seg.reservationKey,
+                serviceActionReservationKey: seg.serviceActionReservationKey,
+                specIPt: false,
+                allTgPt: false,
+                aptpl: false,
+                transportIds: [],
+              }),
             },
             'PERSISTENT RESERVE OUT REGISTER',
           );
@@ -547,8 +557,7 @@ export class ListExecutor {
     try {
       await op();
     } catch (e) {
-      if (e instanceof DeviceCondition && e.role === undefined) e.role = role;
-      throw e;
+      throw withRole(e, role);
     }
   }
 
@@ -564,8 +573,7 @@ export class ListExecutor {
         await io.flush();
       } catch (e) {
         if (bestEffort || e instanceof CopyCancelled) continue;
-        if (e instanceof DeviceCondition && e.role === undefined) e.role = 'destination';
-        throw e;
+        throw withRole(e, 'destination');
       }
     }
   }
@@ -586,7 +594,7 @@ export class ListExecutor {
     if (
       e.kind === 'failure' &&
       forwarded !== undefined &&
-      summarizeSense(forwarded.sense)?.senseKey === 0x05
+      summarizeSense(forwarded.sense)?.senseKey === SENSE_KEY_ILLEGAL_REQUEST
     ) {
       [asc, ascq] = [0x00, 0x00];
     }
@@ -618,14 +626,10 @@ function need<T>(v: T | undefined): T {
 }
 
 /** PERSISTENT RESERVE OUT, service action REGISTER, PARAMETER LIST LENGTH 24 (SPC-4 6.16). */
-export const PERSISTENT_RESERVE_OUT_REGISTER = Buffer.from([
-  0x5f, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x18, 0x00,
-]);
-
-/** The 24-byte PERSISTENT RESERVE OUT parameter list for REGISTER (SPC-4 6.16.3). */
-export function registerParameters(reservationKey: bigint, serviceActionReservationKey: bigint): Buffer {
-  const b = Buffer.alloc(24);
-  b.writeBigUInt64BE(reservationKey, 0);
-  b.writeBigUInt64BE(serviceActionReservationKey, 8);
-  return b;
-}
+const PERSISTENT_RESERVE_OUT_REGISTER = encodePersistentReserveOut({
+  serviceAction: PR_OUT_SERVICE_ACTION.register,
+  scope: 0,
+  type: 0,
+  parameterListLength: BASIC_PARAMETER_LIST_LENGTH,
+  control: 0,
+});

@@ -16,7 +16,7 @@
 // still be receiving into, or that a write took only part of, is left to the garbage collector.
 import type { BufferPool } from '../disk/buffer-pool';
 import type { ByteQueue } from './byte-queue';
-import { CopyCancelled, DeviceCondition, type Role } from './errors';
+import { CopyCancelled, DeviceCondition, withRole } from './errors';
 
 export interface ReadOp {
   /** Bytes this read will hold in memory (for the budget). */
@@ -90,11 +90,6 @@ function track<T>(p: Promise<T>, bytes: number): Tracked<T> {
     },
   );
   return t;
-}
-
-function withRole(e: unknown, role: Role): unknown {
-  if (e instanceof DeviceCondition && e.role === undefined) e.role = role;
-  return e;
 }
 
 /** Let timers and I/O callbacks run: an all-in-process copy would otherwise never leave the microtask queue. */

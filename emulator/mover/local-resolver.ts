@@ -2,6 +2,8 @@
 // identified by the designators it reports in VPD page 83h (asked once, through the same transport
 // the copy will use, then cached); access is decided by a predicate over the requesting I_T nexus, so
 // the SAN's ACL / CHAP rules apply to third-party copies exactly as they apply to logins.
+import { encodeInquiryCdb } from '../../cdb/spc/inquiry';
+import { VPD_DEVICE_IDENTIFICATION } from '../../cdb/spc/vpd-83';
 import { InProcessTransport } from '../../targets/inprocess-transport';
 import { TransportError } from '../../targets/transport';
 import type { ItNexus, LogicalUnit } from '../lu';
@@ -28,7 +30,12 @@ export interface LocalLuResolverOptions {
   mayAccess: AccessPredicate;
 }
 
-const INQUIRY_VPD_83 = Buffer.from([0x12, 0x01, 0x83, 0x01, 0x00, 0x00]);
+const INQUIRY_VPD_83 = encodeInquiryCdb({
+  evpd: true,
+  pageCode: VPD_DEVICE_IDENTIFICATION,
+  allocationLength: 0x100,
+  control: 0,
+});
 
 export class LocalLuResolver implements CscdResolver {
   private readonly entries = new Map<string, LocalLuEntry>();

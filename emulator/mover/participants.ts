@@ -22,7 +22,7 @@ import type { ItNexus } from '../lu';
 import { Backend } from './backend';
 import { type BlockIo, NullBlockDevice, ScsiBlockDevice } from './block-io';
 import type { MoverConfig } from './config';
-import { CopyAborted, DeviceCondition, type Role } from './errors';
+import { CopyAborted, type Role, withRole } from './errors';
 import { type CscdBackend, type CscdResolver, CscdResolutionError } from './resolver';
 import { driveBlockLength, NullStreamDevice, ScsiStreamDevice, type StreamIo } from './stream-io';
 
@@ -76,9 +76,7 @@ export class Participants {
     if (k === 'null-stream') return 'stream';
     if (k === 'copy-manager') return kindOfDeviceType(this.deps.selfDeviceType);
     const d = this.descriptor(id);
-    if (d === undefined) return 'other';
-    const p = deviceTypeParametersKind(d.peripheralDeviceType);
-    return p === 'block' || p === 'stream' ? p : 'other';
+    return d === undefined ? 'other' : kindOfDeviceType(d.peripheralDeviceType);
   }
 
   /**
@@ -116,8 +114,7 @@ export class Participants {
       return opened;
     } catch (e) {
       this.pending.delete(id);
-      if (e instanceof DeviceCondition && e.role === undefined) e.role = role;
-      throw e;
+      throw withRole(e, role);
     }
   }
 

@@ -18,7 +18,11 @@
 // A designator found on two different LUs (tgt derives its designators from target id and LUN
 // only, so two tgtd instances can report the same ones) is ambiguous: resolving it fails rather than
 // guess which LU to write to.
-import { decodeSense } from '../../cdb/spc/sense';
+import { encodeInquiryCdb } from '../../cdb/spc/inquiry';
+import { encodeReportLunsCdb, SELECT_REPORT } from '../../cdb/spc/report-luns';
+import { STATUS_GOOD } from '../../cdb/spc/status';
+import { VPD_DEVICE_IDENTIFICATION } from '../../cdb/spc/vpd-83';
+import { encodeReadBlockLimits } from '../../cdb/ssc/read-block-limits';
 import { deviceTypeParametersKind } from '../../cdb/xcopy/target-descriptor';
 import type { ChapCredentials } from '../../targets/iscsi/chap';
 import { IscsiTransport } from '../../targets/iscsi/initiator-transport';
@@ -27,9 +31,11 @@ import type { DigestName } from '../../targets/iscsi/negotiation';
 import { lunToNumber } from '../../targets/iscsi/pdu';
 import { discoverTargets, IscsiSession, type IscsiSessionOptions } from '../../targets/iscsi/session';
 import { formatIscsiUrl } from '../../targets/iscsi/url';
+import { executeAbsorbingUnitAttention } from '../../targets/command';
 import { TransportError, type ScsiCommand, type ScsiResult } from '../../targets/transport';
 import { getLogger, type Logger } from '../log';
 import type { ItNexus } from '../lu';
+import { READ_CAPACITY10, READ_CAPACITY16 } from './block-io';
 import { designatorMatches, parseDeviceIdentification, type RawDesignator } from './designators';
 import {
   type CscdBackend,
@@ -103,13 +109,19 @@ export interface BackendStatus {
   error?: string;
 }
 
-const REPORT_LUNS = Buffer.from([0xa0, 0, 0x02, 0, 0, 0, 0, 0, 0x10, 0, 0, 0]);
-const INQUIRY_STANDARD = Buffer.from([0x12, 0, 0, 0, 96, 0]);
-const INQUIRY_VPD_83 = Buffer.from([0x12, 0x01, 0x83, 0x04, 0x00, 0x00]);
-const READ_CAPACITY10 = Buffer.from([0x25, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
-const READ_CAPACITY16 = Buffer.from([0x9e, 0x10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 32, 0, 0]);
-const READ_BLOCK_LIMITS = Buffer.from([0x05, 0, 0, 0, 0, 0]);
-const UNIT_ATTENTION = 0x06;
+const REPORT_LUNS = encodeReportLunsCdb({
+  selectReport: SELECT_REPORT.ALL,
+  allocationLength: 0x1000,
+  control: 0,
+});
+const INQUIRY_STANDARD = encodeInquiryCdb({ evpd: false, pageCode: 0, allocationLength: 96, control: 0 });
+const INQUIRY_VPD_83 = encodeInquiryCdb({
+  evpd: true,
+  pageCode: VPD_DEVICE_IDENTIFICATION,
+  allocationLength: 0x400,
+  control: 0,
+});
+const READ_BLOCK_LIMITS = encodeReadBlockLimits({ mloi: false, control: 0 });
 const NAA_DESIGNATOR = 0x3;
 
 /** Name of a peripheral device type for listings ("disk", "tape"...). */
@@ -307,24 +319,14 @@ export class IscsiLuDirectory implements RemoteLuDirectory {
   }
 
   /** A command during discovery: unit attentions (a new I_T nexus starts with one) are retried. */
-  private async command(p: PooledSession, lun: number, cmd: ScsiCommand): Promise<ScsiResult> {
+  private command(p: PooledSession, lun: number, cmd: ScsiCommand): Promise<ScsiResult> {
     const timeoutMs = p.backend.commandTimeoutMs ?? 15000;
-    for (let attempt = 0; ; attempt++) {
-      const r = await p.session.execute(lun, { ...cmd, timeoutMs });
-      if (r.status === 0x02 && attempt < 4 && r.sense.length > 0) {
-        try {
-          if (decodeSense(r.sense).senseKey === UNIT_ATTENTION) continue;
-        } catch {
-          return r;
-        }
-      }
-      return r;
-    }
+    return executeAbsorbingUnitAttention((c) => p.session.execute(lun, c), { ...cmd, timeoutMs }, 4);
   }
 
   private async reportLuns(p: PooledSession): Promise<number[]> {
     const r = await this.command(p, 0, { cdb: REPORT_LUNS, dataInLength: 0x1000 });
-    if (r.status !== 0 || r.dataIn.length < 8) {
+    if (r.status !== STATUS_GOOD || r.dataIn.length < 8) {
       throw new Error(`REPORT LUNS on ${p.targetName} ended with status ${r.status.toString(16)}h`);
     }
     const listLength = r.dataIn.readUInt32BE(0);
@@ -355,14 +357,14 @@ export class IscsiLuDirectory implements RemoteLuDirectory {
 
   private async scanLun(p: PooledSession, lun: number): Promise<RemoteLu | undefined> {
     const inq = await this.command(p, lun, { cdb: INQUIRY_STANDARD, dataInLength: 96 });
-    if (inq.status !== 0 || inq.dataIn.length < 1) return undefined;
+    if (inq.status !== STATUS_GOOD || inq.dataIn.length < 1) return undefined;
     // Peripheral qualifier 000b only: an LU is present (SPC-4 6.6.2).
     if (inq.dataIn[0] >> 5 !== 0) return undefined;
     const deviceType = inq.dataIn[0] & 0x1f;
     const kind = deviceTypeParametersKind(deviceType);
     if (kind !== 'block' && kind !== 'stream') return undefined;
     const vpd = await this.command(p, lun, { cdb: INQUIRY_VPD_83, dataInLength: 0x400 });
-    const designators = vpd.status === 0 ? parseDeviceIdentification(vpd.dataIn) : [];
+    const designators = vpd.status === STATUS_GOOD ? parseDeviceIdentification(vpd.dataIn) : [];
     const b = p.backend;
     const lu: RemoteLu = {
       name: formatIscsiUrl({ host: b.host, port: b.port, targetName: p.targetName, lun }),
@@ -386,7 +388,7 @@ export class IscsiLuDirectory implements RemoteLuDirectory {
       }
     } else {
       const r = await this.command(p, lun, { cdb: READ_BLOCK_LIMITS, dataInLength: 6 });
-      if (r.status === 0 && r.dataIn.length >= 6) {
+      if (r.status === STATUS_GOOD && r.dataIn.length >= 6) {
         lu.blockLimits = {
           granularity: r.dataIn[0] & 0x1f,
           maximumBlockLength: r.dataIn.readUIntBE(1, 3),
@@ -402,11 +404,11 @@ export class IscsiLuDirectory implements RemoteLuDirectory {
     lun: number,
   ): Promise<{ blockLength: number; blocks: bigint } | undefined> {
     const r10 = await this.command(p, lun, { cdb: READ_CAPACITY10, dataInLength: 8 });
-    if (r10.status !== 0 || r10.dataIn.length < 8) return undefined;
+    if (r10.status !== STATUS_GOOD || r10.dataIn.length < 8) return undefined;
     const last = r10.dataIn.readUInt32BE(0);
     if (last !== 0xffffffff) return { blockLength: r10.dataIn.readUInt32BE(4), blocks: BigInt(last) + 1n };
     const r16 = await this.command(p, lun, { cdb: READ_CAPACITY16, dataInLength: 32 });
-    if (r16.status !== 0 || r16.dataIn.length < 12) return undefined;
+    if (r16.status !== STATUS_GOOD || r16.dataIn.length < 12) return undefined;
     return { blockLength: r16.dataIn.readUInt32BE(8), blocks: r16.dataIn.readBigUInt64BE(0) + 1n };
   }
 

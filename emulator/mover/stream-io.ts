@@ -22,21 +22,18 @@ import { encodeSpace6 } from '../../cdb/ssc/space6';
 import type { SpaceCode } from '../../cdb/ssc/space-code';
 import { encodeWrite6 } from '../../cdb/ssc/write6';
 import { encodeWriteFilemarks6 } from '../../cdb/ssc/write-filemarks6';
-import type { ScsiResult } from '../../targets/transport';
 import {
-  type Backend,
+  SENSE_KEY_BLANK_CHECK as BLANK_CHECK,
+  SENSE_KEY_NO_SENSE as NO_SENSE,
+  SENSE_KEY_RECOVERED_ERROR as RECOVERED_ERROR,
+  SENSE_KEY_VOLUME_OVERFLOW as VOLUME_OVERFLOW,
   STATUS_CHECK_CONDITION,
   STATUS_GOOD,
-  signedInformation,
-  summarizeSense,
-} from './backend';
+} from '../../cdb/spc/status';
+import type { ScsiResult } from '../../targets/transport';
+import { type Backend, signedInformation, summarizeSense } from './backend';
 import { TEST_UNIT_READY } from './block-io';
 import { DeviceCondition } from './errors';
-
-const NO_SENSE = 0x0;
-const RECOVERED_ERROR = 0x1;
-const BLANK_CHECK = 0x8;
-const VOLUME_OVERFLOW = 0xd;
 
 export interface StreamMode {
   /** FIXED=1: transfers count blocks of blockLength bytes. */
@@ -64,6 +61,11 @@ export interface StreamIo extends StreamMode {
   testUnitReady(): Promise<void>;
 }
 
+/** Bytes one READ(6)/WRITE(6) of `transferLength` moves: blocks (fixed mode) or bytes (variable). */
+export function transferBytes(mode: StreamMode, transferLength: number): number {
+  return mode.fixed ? transferLength * mode.blockLength : transferLength;
+}
+
 export function streamReadCdb(mode: StreamMode, transferLength: number): Buffer {
   return encodeRead6({ sili: false, fixed: mode.fixed, transferLength, control: 0 });
 }
@@ -84,12 +86,8 @@ export class ScsiStreamDevice implements StreamIo {
     this.blockLength = mode.fixed ? mode.blockLength : 0;
   }
 
-  private bytesOf(transferLength: number): number {
-    return this.fixed ? transferLength * this.blockLength : transferLength;
-  }
-
   async read(transferLength: number): Promise<StreamReadResult> {
-    const want = this.bytesOf(transferLength);
+    const want = transferBytes(this, transferLength);
     const r = await this.backend.send({ cdb: streamReadCdb(this, transferLength), dataInLength: want });
     if (r.status === STATUS_GOOD) {
       // Fixed mode: the drive reads blocks of ITS block length (MODE SELECT). GOOD with another
@@ -110,7 +108,7 @@ export class ScsiStreamDevice implements StreamIo {
     // INFORMATION: requested minus actual, in blocks (fixed) or bytes (variable).
     const residue = signedInformation(s.information) ?? 0;
     const got = (units: number): Buffer => {
-      const n = Math.max(0, Math.min(r.dataIn.length, this.bytesOf(units)));
+      const n = Math.max(0, Math.min(r.dataIn.length, transferBytes(this, units)));
       return r.dataIn.subarray(0, n);
     };
     if (s.senseKey === BLANK_CHECK) {
