@@ -19,6 +19,7 @@ import {
   type TargetPdu,
 } from '../../../targets/iscsi/pdu';
 import { serialAdd } from '../../../targets/iscsi/serial';
+import { IscsiSession, type IscsiSessionOptions } from '../../../targets/iscsi/session';
 import { parseText, serializeText, textValue, type TextPair } from '../../../targets/iscsi/text';
 
 export interface FakeTargetOptions {
@@ -556,4 +557,46 @@ export class FakeTarget {
     for (const c of this.connections) c.close();
     await new Promise<void>((r) => this.server.close(() => r()));
   }
+}
+
+/**
+ * Fake targets and initiator sessions for one test file: `fake()` starts a target named `iqn`,
+ * `open()` logs a session in to it (no NOPs, no reconnect delay, 2 s responses unless overridden);
+ * an afterEach hook closes every session and stops every target.
+ */
+export function useFakeTargets(
+  iqn: string,
+  targetDefaults: FakeTargetOptions = {},
+): {
+  fake: (opts?: FakeTargetOptions) => Promise<FakeTarget>;
+  open: (t: FakeTarget, opts?: Partial<IscsiSessionOptions>) => Promise<IscsiSession>;
+} {
+  let targets: FakeTarget[] = [];
+  let sessions: IscsiSession[] = [];
+  afterEach(async () => {
+    for (const s of sessions) await s.close();
+    for (const t of targets) await t.stop();
+    sessions = [];
+    targets = [];
+  });
+  return {
+    fake: async (opts = {}) => {
+      const t = await FakeTarget.start({ targetName: iqn, ...targetDefaults, ...opts });
+      targets.push(t);
+      return t;
+    },
+    open: async (t, opts = {}) => {
+      const s = await IscsiSession.open({
+        host: '127.0.0.1',
+        port: t.port,
+        targetName: iqn,
+        nopIntervalMs: 0,
+        reconnectDelayMs: 0,
+        responseTimeoutMs: 2000,
+        ...opts,
+      });
+      sessions.push(s);
+      return s;
+    },
+  };
 }

@@ -3,9 +3,8 @@ import type { DigestName } from '../../../targets/iscsi/negotiation';
 // (PduReceiver placement), digests on that path, and no uninitialised byte ever reaching the caller.
 import { randomBytes } from 'node:crypto';
 import { RESERVED_TAG, type DataIn, type Pdu } from '../../../targets/iscsi/pdu';
-import { IscsiSession, type IscsiSessionOptions } from '../../../targets/iscsi/session';
 import { TransportError } from '../../../targets/transport';
-import { FakeTarget, type FakeConnection, type FakeTargetOptions } from './fake-target';
+import { type FakeConnection, useFakeTargets } from './fake-target';
 
 const IQN = 'iqn.2024-01.test:fake-datain';
 
@@ -17,28 +16,7 @@ function read16(lba: number, blocks: number): Buffer {
   return b;
 }
 
-let targets: FakeTarget[] = [];
-let sessions: IscsiSession[] = [];
-
-async function fake(opts: FakeTargetOptions = {}): Promise<FakeTarget> {
-  const t = await FakeTarget.start({ targetName: IQN, diskBytes: 8 * 1024 * 1024, ...opts });
-  targets.push(t);
-  return t;
-}
-
-async function open(t: FakeTarget, opts: Partial<IscsiSessionOptions> = {}): Promise<IscsiSession> {
-  const s = await IscsiSession.open({
-    host: '127.0.0.1',
-    port: t.port,
-    targetName: IQN,
-    nopIntervalMs: 0,
-    reconnectDelayMs: 0,
-    responseTimeoutMs: 2000,
-    ...opts,
-  });
-  sessions.push(s);
-  return s;
-}
+const { fake, open } = useFakeTargets(IQN, { diskBytes: 8 * 1024 * 1024 });
 
 function dataIn(
   cmd: { itt: number; lun: bigint },
@@ -76,12 +54,8 @@ function onRead(answer: (c: FakeConnection, cmd: { itt: number; lun: bigint }) =
   };
 }
 
-afterEach(async () => {
+afterEach(() => {
   jest.restoreAllMocks();
-  for (const s of sessions) await s.close();
-  for (const t of targets) await t.stop();
-  sessions = [];
-  targets = [];
 });
 
 describe('Data-In reception', () => {

@@ -13,14 +13,9 @@ import {
   type TaskManagementRequest,
 } from '../../../targets/iscsi/pdu';
 import { serialLe } from '../../../targets/iscsi/serial';
-import {
-  defaultRetryable,
-  discoverTargets,
-  IscsiSession,
-  type IscsiSessionOptions,
-} from '../../../targets/iscsi/session';
+import { defaultRetryable, discoverTargets, IscsiSession } from '../../../targets/iscsi/session';
 import { TransportError, TransportTimeoutError } from '../../../targets/transport';
-import { FakeTarget, type FakeTargetOptions } from './fake-target';
+import { useFakeTargets } from './fake-target';
 
 const IQN = 'iqn.2024-01.test:fake';
 const TUR = Buffer.alloc(6);
@@ -40,28 +35,7 @@ function write16(lba: number, blocks: number): Buffer {
   return b;
 }
 
-let targets: FakeTarget[] = [];
-let sessions: IscsiSession[] = [];
-
-async function fake(opts: FakeTargetOptions = {}): Promise<FakeTarget> {
-  const t = await FakeTarget.start({ targetName: IQN, ...opts });
-  targets.push(t);
-  return t;
-}
-
-async function open(t: FakeTarget, opts: Partial<IscsiSessionOptions> = {}): Promise<IscsiSession> {
-  const s = await IscsiSession.open({
-    host: '127.0.0.1',
-    port: t.port,
-    targetName: IQN,
-    nopIntervalMs: 0,
-    reconnectDelayMs: 0,
-    responseTimeoutMs: 2000,
-    ...opts,
-  });
-  sessions.push(s);
-  return s;
-}
+const { fake, open } = useFakeTargets(IQN);
 
 function ofKind<K extends Pdu['kind']>(pdus: Pdu[], kind: K): Extract<Pdu, { kind: K }>[] {
   return pdus.filter((p): p is Extract<Pdu, { kind: K }> => p.kind === kind);
@@ -74,13 +48,6 @@ async function until(cond: () => boolean, ms = 3000): Promise<void> {
     await sleep(5);
   }
 }
-
-afterEach(async () => {
-  for (const s of sessions) await s.close();
-  for (const t of targets) await t.stop();
-  sessions = [];
-  targets = [];
-});
 
 describe('login', () => {
   it('negotiates with the target and enters full feature phase', async () => {
@@ -700,7 +667,6 @@ describe('NOP, task management and errors', () => {
     expect((e as TransportError).mayHaveExecuted).toBe(false);
     expect(s.isOpen).toBe(false);
     await expect(s.execute(1, { cdb: TUR })).rejects.toThrow(/closed/);
-    targets = targets.filter((x) => x !== t);
   });
 
   it('close() logs out and fails queued commands as not executed', async () => {
@@ -764,7 +730,6 @@ describe('connection failures', () => {
     const t = await fake();
     const port = t.port;
     await t.stop();
-    targets = [];
     const e = await IscsiSession.open({ host: '127.0.0.1', port, targetName: IQN }).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(TransportError);
     expect((e as TransportError).mayHaveExecuted).toBe(false);
